@@ -13,7 +13,9 @@ export type CryptoErrorCode =
   | 'no-session' // no session for that device
   | 'unknown-pre-key' // pre-key id not (or no longer) held
   | 'unknown-signed-pre-key'
-  | 'invalid-bundle';
+  | 'invalid-bundle'
+  | 'identity-changed' // a device presents an identity key other than the one we know for it
+  | 'no-identity'; // this device has not been set up (no own identity in the store)
 
 export class CryptoError extends Error {
   override readonly name = 'CryptoError';

@@ -1,0 +1,69 @@
+/**
+ * The versioned binary encoding of a SessionRecord, which SessionStore keeps as opaque bytes.
+ *   magic "PSR" | version u8 | initiation u8 | flags u8 | receivedSinceLastSend u32 |
+ *   createdAt u64 | peerIdentityKey | pkId u32 | spkId u32 | ik | ek | ratchet state
+ * (byte strings are u32-length-prefixed; the ratchet state is the ratchet's own encoding).
+ */
+import { CryptoError } from '../crypto/errors.js';
+import { decodeRatchetState, encodeRatchetState } from '../crypto/ratchet/index.js';
+import { ByteReader, ByteWriter } from './byte-codec.js';
+import type { Initiation, SessionRecord } from './session-record.js';
+
+const MAGIC = [0x50, 0x53, 0x52] as const; // "PSR"
+export const SESSION_RECORD_VERSION = 1;
+
+const INITIATION_CODES: Record<Initiation, number> = { active: 0, passive: 1 };
+const FLAG_AWAITING_ANSWER = 0b01;
+const FLAG_HAS_SENT = 0b10;
+
+export function encodeSessionRecord(record: SessionRecord): Uint8Array {
+  const w = new ByteWriter();
+  for (const b of MAGIC) w.uint8(b);
+  const flags = (record.awaitingAnswer ? FLAG_AWAITING_ANSWER : 0) | (record.hasSent ? FLAG_HAS_SENT : 0);
+  return w
+    .uint8(SESSION_RECORD_VERSION)
+    .uint8(INITIATION_CODES[record.initiation])
+    .uint8(flags)
+    .uint32(record.receivedSinceLastSend)
+    .uint53(record.createdAt)
+    .bytes(record.peerIdentityKey)
+    .uint32(record.keyExchange.pkId)
+    .uint32(record.keyExchange.spkId)
+    .bytes(record.keyExchange.ik)
+    .bytes(record.keyExchange.ek)
+    .bytes(encodeRatchetState(record.ratchet))
+    .finish();
+}
+
+function readInitiation(code: number): Initiation {
+  if (code === INITIATION_CODES.active) return 'active';
+  if (code === INITIATION_CODES.passive) return 'passive';
+  throw new CryptoError('malformed', 'unknown session initiation');
+}
+
+export function decodeSessionRecord(bytes: Uint8Array): SessionRecord {
+  const r = new ByteReader(bytes);
+  for (const b of MAGIC) {
+    if (r.uint8() !== b) throw new CryptoError('malformed', 'not a session record');
+  }
+  const version = r.uint8();
+  if (version !== SESSION_RECORD_VERSION) throw new CryptoError('malformed', `unsupported session record version ${version}`);
+  const initiation = readInitiation(r.uint8());
+  const flags = r.uint8();
+  const receivedSinceLastSend = r.uint32();
+  const createdAt = r.uint53();
+  const peerIdentityKey = r.bytes();
+  const keyExchange = { pkId: r.uint32(), spkId: r.uint32(), ik: r.bytes(), ek: r.bytes() };
+  const ratchet = decodeRatchetState(r.bytes());
+  r.end();
+  return {
+    initiation,
+    ratchet,
+    keyExchange,
+    awaitingAnswer: (flags & FLAG_AWAITING_ANSWER) !== 0,
+    receivedSinceLastSend,
+    hasSent: (flags & FLAG_HAS_SENT) !== 0,
+    peerIdentityKey,
+    createdAt,
+  };
+}
