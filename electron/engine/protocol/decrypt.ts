@@ -12,7 +12,7 @@ import { x3dhPassive } from '../crypto/x3dh.js';
 import { ratchetParamsOf, requireOwnIdentity, type ProtocolContext } from './context.js';
 import { assertKnownIdentity, rememberIdentity } from './identity-check.js';
 import { afterReceiving, newPassiveRecord, type SessionRecord } from './session-record.js';
-import { responseTo, type Response } from './session-rules.js';
+import { responseTo, type SessionResponse } from './session-rules.js';
 import { loadSessionRecord, saveSessionRecord } from './session-storage.js';
 import type { DeviceAddress, OwnIdentity } from './store.js';
 
@@ -26,7 +26,7 @@ export interface DecryptResult {
   /** The one-time pre-key the new session consumed: delete it after catch-up (deleteUsedPreKeys). */
   readonly usedPreKeyId?: number;
   /** What to send back to the sender device: an empty message for either reason, or nothing. */
-  readonly respond: Response;
+  readonly respond: SessionResponse;
 }
 
 /** One `<key>` element addressed to us. */

@@ -4,6 +4,7 @@
  * answers (XEP-0384 §6).
  */
 import { validateBundle } from '../crypto/bundle.js';
+import { wipe } from '../crypto/bytes.js';
 import { CryptoError } from '../crypto/errors.js';
 import { initActiveRatchet } from '../crypto/ratchet/index.js';
 import { x3dhActive } from '../crypto/x3dh.js';
@@ -32,6 +33,7 @@ export function buildSession(ctx: ProtocolContext, address: DeviceAddress, bundl
     agreement.peerSignedPreKey,
     agreement.associatedData,
   );
+  wipe(agreement.sharedSecret);
   rememberIdentity(ctx.store, address, bundle.identityKey);
   saveSessionRecord(ctx.store, address, newActiveRecord(ratchet, agreement.header, bundle.identityKey.slice(), ctx.now()));
 }

@@ -12,13 +12,13 @@ import type { SessionRecord } from './session-record.js';
  */
 export const HEARTBEAT_THRESHOLD = 53;
 
-export type Response = 'none' | 'key-exchange-ack' | 'heartbeat';
+export type SessionResponse = 'none' | 'key-exchange-ack' | 'heartbeat';
 
 /**
  * After a key exchange built (or repeated) a session we have not yet sent on, an empty
  * message tells the initiator it can stop sending key exchanges (XEP-0384 §6).
  */
-export function responseTo(record: SessionRecord, receivedKeyExchange: boolean): Response {
+export function responseTo(record: SessionRecord, receivedKeyExchange: boolean): SessionResponse {
   if (receivedKeyExchange && record.initiation === 'passive' && !record.hasSent) return 'key-exchange-ack';
   if (record.receivedSinceLastSend >= HEARTBEAT_THRESHOLD) return 'heartbeat';
   return 'none';

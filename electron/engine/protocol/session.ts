@@ -12,7 +12,7 @@ export {
 export { buildSession, resetSession } from './session-builder.js';
 export { encryptMessage } from './encrypt.js';
 export { decryptMessage, keyExchangeIdentity, type DecryptResult, type ReceivedKey } from './decrypt.js';
-export { HEARTBEAT_THRESHOLD, type Response } from './session-rules.js';
+export { HEARTBEAT_THRESHOLD, type SessionResponse } from './session-rules.js';
 export { MemoryProtocolStore } from './memory-store.js';
 export type { Initiation, SessionRecord } from './session-record.js';
 export { decodeSessionRecord, encodeSessionRecord, SESSION_RECORD_VERSION } from './session-record-codec.js';

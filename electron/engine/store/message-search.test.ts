@@ -46,7 +46,7 @@ describe('full-text search', () => {
     expect(toMatchExpression('say "hi"')).toBe('"say" """hi"""*');
   });
 
-  it('follows edits and deletions of the message text', () => {
+  it('forgets a deleted message at once', () => {
     store.messages.delete('a1');
     expect(store.search('tonight')).toEqual([]);
     expect(store.search('orchard').map((m) => m.id)).toEqual(['b1', 'a2']);

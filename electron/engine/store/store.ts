@@ -67,6 +67,8 @@ export interface Store {
   rekey(protector: KeyProtector): Promise<void>;
   /** The schema version (PRAGMA user_version) of the open database. */
   schemaVersion(): number;
+  /** Full PRAGMA integrity_check: the problems found, [] when the database is sound. */
+  integrityCheck(): string[];
   /** Copies the WAL into the database and truncates it. */
   checkpoint(): void;
   close(): void;
@@ -144,6 +146,11 @@ function assemble(db: Db, files: StoreFiles, lock: StoreLock, clock: () => numbe
     schemaVersion() {
       assertOpen();
       return schemaVersion(db);
+    },
+    integrityCheck() {
+      assertOpen();
+      const problems = db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[];
+      return problems.map((p) => p.integrity_check).filter((p) => p !== 'ok');
     },
     checkpoint() {
       assertOpen();

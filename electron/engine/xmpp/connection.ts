@@ -66,6 +66,15 @@ export interface ConnectionOptions {
 /** Answer to an incoming IQ get/set: a child element, 'result' (empty result), or an `<error/>`. */
 export type IqHandler = (iq: Element, payload: Element) => Element | 'result' | undefined | Promise<Element | 'result' | undefined>;
 
+export interface SessionInfo {
+  readonly tls: boolean;
+  /** SASL mechanism of the last login (e.g. 'SCRAM-SHA-256'). */
+  readonly mechanism: string | undefined;
+  /** XEP-0198 enabled on this stream. */
+  readonly streamManagement: boolean;
+  readonly resumable: boolean;
+}
+
 export interface ConnectionEvents {
   state: [status: ConnectionStatus];
   /** Incoming `<message/>` and `<presence/>` (IQ requests go to handleIq handlers). */
@@ -102,6 +111,7 @@ export class XmppConnection {
   /** The last stream error the server sent (decides whether reconnecting makes sense). */
   #streamError: XmppError | undefined;
   #cancelSleep: (() => void) | undefined;
+  #mechanism: string | undefined;
 
   constructor(options: ConnectionOptions) {
     const jid = parseJid(options.jid);
@@ -136,7 +146,9 @@ export class XmppConnection {
       return next();
     });
     startTls(streamFeatures, policy);
-    sasl(streamFeatures, () => ({ username: jid.local, password: this.#password }), this.#connectTimeoutMs);
+    sasl(streamFeatures, () => ({ username: jid.local, password: this.#password }), this.#connectTimeoutMs, (m) => {
+      this.#mechanism = m;
+    });
     // SM before our IQ tracker so every inbound stanza is counted (xmpp.js's own caller swallows results uncounted).
     this.#sm = streamManagement({ streamFeatures, entity, middleware });
     this.#iq = new IqTracker(middleware, () => entity.jid?.toString(), this.domain, (s) => entity.send(s));
@@ -182,6 +194,16 @@ export class XmppConnection {
   /** The full JID the server bound, once online. */
   get jid(): string | undefined {
     return this.#entity.jid?.toString();
+  }
+
+  /** How the current session is protected, for the UI's connection details. */
+  get session(): SessionInfo {
+    return {
+      tls: this.#entity.isSecure(),
+      mechanism: this.#mechanism,
+      streamManagement: this.#sm.enabled,
+      resumable: this.#sm.enabled && this.#sm.id !== '',
+    };
   }
 
   on<E extends keyof ConnectionEvents>(event: E, listener: (...args: ConnectionEvents[E]) => void): () => void {

@@ -144,11 +144,17 @@ export function chooseMechanism(offered: readonly string[], secure: boolean): st
   return MECHANISM_PREFERENCE.find((m) => offered.includes(m) && (m !== 'PLAIN' || secure));
 }
 
-export function sasl(streamFeatures: StreamFeatures, credentials: () => Credentials, timeoutMs: number): void {
+export function sasl(
+  streamFeatures: StreamFeatures,
+  credentials: () => Credentials,
+  timeoutMs: number,
+  onMechanism: (mechanism: string) => void = () => {},
+): void {
   streamFeatures.use('mechanisms', NS_SASL, async ({ entity }, _next, feature) => {
     const offered = feature.getChildren('mechanism', NS_SASL).map((m) => m.getText().trim());
     const mechanism = chooseMechanism(offered, entity.isSecure());
     if (!mechanism) throw new XmppError('protocol', `no acceptable SASL mechanism (offered: ${offered.join(', ') || 'none'})`);
+    onMechanism(mechanism);
     const { username, password } = credentials();
     const receiver = saslReceiver(entity, timeoutMs);
     try {

@@ -13,9 +13,10 @@
  * bytes followed by the serialized OMEMOMessage *including* the ciphertext, so any other AD
  * length could never interoperate and is refused.
  */
-import { concatBytes, equalBytes, wipe } from '../../bytes.js';
+import { equalBytes, wipe } from '../../bytes.js';
 import { CryptoError } from '../../errors.js';
-import { aesCbcDecrypt, aesCbcEncrypt, hkdfSha256, hmacSha256 } from '../../primitives.js';
+import { aesCbcDecrypt, aesCbcEncrypt, utf8 } from '../../primitives.js';
+import { hkdfSha256Native, hmacSha256Native } from '../../ratchet/native-kdf.js';
 import type { MessageAead, RatchetHeader } from '../../ratchet/types.js';
 import {
   MAC_LENGTH,
@@ -27,6 +28,7 @@ import {
 
 /** HKDF info of the message key expansion (XEP-0384 v0.9 "Double Ratchet"; twomemo AEADImpl._get_info). */
 export const MESSAGE_KEY_INFO = 'OMEMO Message Key Material';
+const MESSAGE_KEY_INFO_BYTES = utf8(MESSAGE_KEY_INFO);
 /** twomemo uses a zero-filled salt of the hash length (RFC 5869's default, spelled out). */
 const MESSAGE_KEY_SALT = new Uint8Array(32);
 const AES_KEY_LENGTH = 32;
@@ -43,7 +45,8 @@ interface MessageSecrets {
 }
 
 function deriveMessageSecrets(messageKey: Uint8Array): MessageSecrets {
-  const material = hkdfSha256(messageKey, MESSAGE_KEY_SALT, MESSAGE_KEY_INFO, AES_KEY_LENGTH + MAC_KEY_LENGTH + IV_LENGTH);
+  const length = AES_KEY_LENGTH + MAC_KEY_LENGTH + IV_LENGTH;
+  const material = hkdfSha256Native(messageKey, MESSAGE_KEY_SALT, MESSAGE_KEY_INFO_BYTES, length);
   return {
     material,
     aesKey: material.subarray(0, AES_KEY_LENGTH),
@@ -53,7 +56,7 @@ function deriveMessageSecrets(messageKey: Uint8Array): MessageSecrets {
 }
 
 function computeMac(macKey: Uint8Array, ad: Uint8Array, omemoMessage: Uint8Array): Uint8Array {
-  return hmacSha256(macKey, concatBytes(ad, omemoMessage)).subarray(0, MAC_LENGTH);
+  return hmacSha256Native(macKey, ad, omemoMessage).subarray(0, MAC_LENGTH);
 }
 
 function checkAssociatedData(ad: Uint8Array): void {
