@@ -11,9 +11,9 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 
-function run(label, cmd, args) {
+function run(label, cmd, args, env = {}) {
   console.log(`\n=== ${label}: ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   return r.status === 0;
 }
 
@@ -42,6 +42,23 @@ if (existsSync(vitestJson)) {
 } else {
   failed++;
   console.log('*** vitest produced no report');
+}
+
+// Playwright: the UI suites (Chromium + test host; the Electron project skips itself where
+// no Electron binary exists). Built renderer first.
+if (existsSync('playwright.config.ts')) {
+  const pwJson = join(tmp, 'playwright.json');
+  const ok = run('playwright', 'npx', ['playwright', 'test', '--reporter=list,json'].concat(process.env.PARLEY_E2E_ARGS ? process.env.PARLEY_E2E_ARGS.split(' ') : []), { PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
+  if (existsSync(pwJson)) {
+    const { stats } = JSON.parse(readFileSync(pwJson, 'utf8'));
+    passed += stats.expected + stats.flaky;
+    failed += stats.unexpected;
+    skipped += stats.skipped;
+    if (!ok && stats.unexpected === 0) failed++;
+  } else {
+    failed++;
+    console.log('*** playwright produced no report');
+  }
 }
 
 rmSync(tmp, { recursive: true, force: true });

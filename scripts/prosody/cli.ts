@@ -4,7 +4,7 @@
  * SIGTERM, then stops it and removes its data.
  */
 import { parseArgs } from 'node:util';
-import { startProsody, type ProsodyAccount } from './launcher.js';
+import { startProsody, type ProsodyAccount, type ProsodyServer } from './launcher.js';
 
 function parseAccounts(spec: string | undefined): ProsodyAccount[] {
   if (!spec) return [];
@@ -27,12 +27,36 @@ async function main(): Promise<void> {
   const hash = values['password-hash'];
   if (hash !== undefined && hash !== 'SHA-1' && hash !== 'SHA-256') throw new Error('--password-hash is SHA-1 or SHA-256');
   const accounts = parseAccounts(values.accounts);
+  // Handlers go in before anything is printed: a SIGTERM sent as soon as the JSON line is read
+  // must stop the server, not kill this process with Prosody left running.
+  const running: { server?: ProsodyServer } = {};
+  let stopping = false;
+  const shutdown = (): void => {
+    if (stopping) return;
+    stopping = true;
+    if (!running.server) return; // still starting: stopped right after startProsody() below
+    running.server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`stopping Prosody failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
   const server = await startProsody({
     accounts,
     ...(values.domain ? { domain: values.domain } : {}),
     ...(values.port ? { port: Number(values.port) } : {}),
     ...(hash ? { passwordHash: hash } : {}),
   });
+  running.server = server;
+  if (stopping) {
+    // A signal came in while the server was starting.
+    await server.stop();
+    process.exit(0);
+  }
   console.log(
     JSON.stringify({
       domain: server.domain,
@@ -44,20 +68,6 @@ async function main(): Promise<void> {
       accounts: accounts.map((a) => `${a.user}@${server.domain}`),
     }),
   );
-  let stopping = false;
-  const shutdown = (): void => {
-    if (stopping) return;
-    stopping = true;
-    server.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`stopping Prosody failed: ${(error as Error).message}`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
 }
 
 main().catch((error: unknown) => {

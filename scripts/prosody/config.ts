@@ -21,9 +21,12 @@ export interface ProsodyConfigInput {
   readonly logLevel: 'debug' | 'info' | 'warn';
 }
 
+/** Whether `value` holds a C0 control character (NUL, newline, …). */
+export const hasControlCharacters = (value: string): boolean => [...value].some((ch) => ch.charCodeAt(0) < 0x20);
+
 /** Lua string literal; rejects what a path or domain in this config never contains. */
 export function luaString(value: string): string {
-  if (/[\0-\x1f"\\]/.test(value)) throw new Error(`refusing to put ${JSON.stringify(value)} into the Prosody config`);
+  if (hasControlCharacters(value) || /["\\]/.test(value)) throw new Error(`refusing to put ${JSON.stringify(value)} into the Prosody config`);
   return `"${value}"`;
 }
 

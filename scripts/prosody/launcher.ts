@@ -8,7 +8,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rea
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCertificates } from './certs.js';
-import { renderProsodyConfig } from './config.js';
+import { hasControlCharacters, renderProsodyConfig } from './config.js';
 import { findFreePort, waitForPort, waitForPortClosed } from './ports.js';
 import { chownTree, isRunning, kill, prosodyctl, prosodyIdentity, spawnProsody, terminate, track } from './process.js';
 
@@ -108,7 +108,7 @@ export async function startProsody(options: StartProsodyOptions = {}): Promise<P
 
     const addAccount = (account: ProsodyAccount): void => {
       if (!USER_PATTERN.test(account.user)) throw new Error(`invalid test user name ${JSON.stringify(account.user)}`);
-      if (!account.password || /[\0-\x1f]/.test(account.password)) throw new Error('invalid test password');
+      if (!account.password || hasControlCharacters(account.password)) throw new Error('invalid test password');
       prosodyctl(configFile, ['register', account.user, domain, account.password], runAs, dataDir);
     };
     for (const account of options.accounts ?? []) addAccount(account);
@@ -130,7 +130,7 @@ export async function startProsody(options: StartProsodyOptions = {}): Promise<P
         });
       } catch (error) {
         await kill(started).catch(() => {});
-        throw new Error(`Prosody did not start on 127.0.0.1:${port}: ${(error as Error).message}\n--- log tail ---\n${logTail()}`);
+        throw new Error(`Prosody did not start on 127.0.0.1:${port}: ${(error as Error).message}\n--- log tail ---\n${logTail()}`, { cause: error });
       }
     };
     const halt = async (how: 'terminate' | 'kill'): Promise<void> => {

@@ -120,4 +120,26 @@ describe('XmppConnection against Prosody', () => {
     expect(pong.attrs.type).toBe('result');
     await alice.disconnect();
   });
+
+  it('accounts for every message of a burst cut short by a server kill: each id is acked or reported unacked', async () => {
+    const alice = connectionFor(server, ALICE);
+    await alice.connect();
+    const acked = new Set<string>();
+    const unacked = new Set<string>();
+    alice.on('acked', (id, s) => s.name === 'message' && id && acked.add(id));
+    alice.on('unacked', (id, s) => s.name === 'message' && id && unacked.add(id));
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      ids.push(await alice.send(chat(`bob@${server.domain}`, `burst ${i}`)));
+      if (i === 9) await new Promise((r) => setTimeout(r, 400)); // let the first ten be acked
+    }
+    await server.kill();
+    await waitForState(alice, 'reconnecting');
+    await server.restart();
+    await waitForState(alice, 'online', 20_000);
+    expect(acked.size).toBeGreaterThanOrEqual(10);
+    expect([...acked].filter((id) => unacked.has(id))).toEqual([]);
+    expect(new Set([...acked, ...unacked])).toEqual(new Set(ids));
+    await alice.disconnect();
+  });
 });

@@ -98,3 +98,51 @@ export async function startRelay(targetPort: number): Promise<{ port: number; cu
     },
   };
 }
+
+/**
+ * XEP-0077 in-band registration done by hand (STARTTLS, then `jabber:iq:register`), to prove
+ * the server lets the UI sign up. Resolves with the server's answer type.
+ */
+export async function registerInBand(server: ProsodyServer, user: string, password: string): Promise<'result' | 'error'> {
+  const { connect: tlsConnect } = await import('node:tls');
+  const header = `<?xml version='1.0'?><stream:stream to='${server.domain}' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>`;
+  const raw = net.connect({ host: server.host, port: server.port });
+  let buffer = '';
+  const waitFor = (socket: net.Socket, pattern: RegExp): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        const m = pattern.exec(buffer);
+        if (!m) return;
+        socket.off('data', onData);
+        buffer = buffer.slice(m.index + m[0].length);
+        resolve(m[0]);
+      };
+      const onData = (d: Buffer): void => {
+        buffer += d.toString();
+        check();
+      };
+      socket.on('data', onData);
+      socket.once('error', reject);
+      check();
+    });
+  await new Promise<void>((r) => raw.once('connect', () => r()));
+  raw.write(header);
+  await waitFor(raw, /<\/stream:features>/);
+  raw.write("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+  await waitFor(raw, /<proceed[^>]*\/>/);
+  buffer = '';
+  const secure = tlsConnect({ socket: raw, servername: server.domain, ca: readFileSync(server.caFile) });
+  await new Promise<void>((resolve, reject) => {
+    secure.once('secureConnect', () => resolve());
+    secure.once('error', reject);
+  });
+  secure.write(header);
+  const features = await waitFor(secure as unknown as net.Socket, /<stream:features>[\s\S]*?<\/stream:features>/);
+  if (!features.includes('http://jabber.org/features/iq-register')) throw new Error('the server does not offer in-band registration');
+  secure.write(
+    `<iq type='set' id='reg1'><query xmlns='jabber:iq:register'><username>${user}</username><password>${password}</password></query></iq>`,
+  );
+  const answer = await waitFor(secure as unknown as net.Socket, /<iq[^>]*id=['"]reg1['"][^>]*>/);
+  secure.end('</stream:stream>');
+  return /type=['"]result['"]/.test(answer) ? 'result' : 'error';
+}

@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { StoreError } from './errors.js';
-import { migrate, MIGRATIONS, type Migration } from './migrations/index.js';
+import { assertKnownVersion, migrate, MIGRATIONS, type Migration } from './migrations/index.js';
 import { Database, type Db } from './sqlite.js';
 
 export interface OpenDatabaseOptions {
@@ -29,7 +29,8 @@ export function connect(path: string, dbKey: Uint8Array, options: OpenDatabaseOp
   const db = new Database(path, { fileMustExist: !options.create });
   try {
     applyKey(db, dbKey);
-    // The first read decrypts page 1; nothing has been written yet.
+    // The first read decrypts page 1. Nothing is written, unless a crash left a hot journal
+    // that SQLite rolls back first (recovery of our own interrupted transaction).
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
     return db;
   } catch (e) {
@@ -42,10 +43,12 @@ export function connect(path: string, dbKey: Uint8Array, options: OpenDatabaseOp
 
 /** Checks, configures and migrates a connected database; closes it on failure. */
 export function prepare(db: Db, options: OpenDatabaseOptions): Db {
+  const migrations = options.migrations ?? MIGRATIONS;
   try {
     if (!options.create) assertIntact(db);
+    assertKnownVersion(db, migrations);
     configure(db);
-    migrate(db, options.migrations ?? MIGRATIONS);
+    migrate(db, migrations);
     return db;
   } catch (e) {
     db.close();
@@ -53,12 +56,25 @@ export function prepare(db: Db, options: OpenDatabaseOptions): Db {
   }
 }
 
-export function applyKey(db: Db, dbKey: Uint8Array, pragma: 'key' | 'rekey' = 'key'): void {
-  if (pragma === 'key') {
-    db.pragma(`cipher = 'sqlcipher'`);
-    db.pragma('legacy = 4');
-  }
-  db.pragma(`${pragma} = "x'${Buffer.from(dbKey).toString('hex')}'"`);
+export function applyKey(db: Db, dbKey: Uint8Array): void {
+  db.pragma(`cipher = 'sqlcipher'`);
+  db.pragma('legacy = 4');
+  db.pragma(`key = "x'${Buffer.from(dbKey).toString('hex')}'"`);
+}
+
+/** The SQLCipher salt: the first 16 bytes of the file, stored in clear. */
+export const SALT_BYTES = 16;
+
+/**
+ * Re-encrypts every page under `dbKey` in one rollback-journal transaction, keeping the
+ * file's salt. By default a rekey draws a new salt, and the salt lives in page 1: a crash
+ * after page 1 was rewritten left a hot journal that neither key could roll back (found by
+ * tests/store/rekey-crash.test.ts). With the salt unchanged, reopening with the old key rolls
+ * the journal back to the old key.
+ */
+export function applyRekey(db: Db, dbKey: Uint8Array, salt: Uint8Array): void {
+  if (salt.length !== SALT_BYTES) throw new Error('salt must be 16 bytes');
+  db.pragma(`rekey = "x'${Buffer.from(dbKey).toString('hex')}${Buffer.from(salt).toString('hex')}'"`);
 }
 
 /**

@@ -10,7 +10,8 @@
  * leaves a key file that opens the database (unlock.ts tries both).
  */
 import { randomBytes } from 'node:crypto';
-import { applyKey } from './database.js';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { applyRekey, SALT_BYTES } from './database.js';
 import { StoreError } from './errors.js';
 import type { StoreFiles } from './files.js';
 import { promoteKeyFile, readKeyFile, removeKeyFile, writeKeyFile } from './key-file.js';
@@ -40,7 +41,7 @@ export async function rekey(db: Db, files: StoreFiles, protector: KeyProtector):
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.pragma('journal_mode = DELETE');
       try {
-        applyKey(db, dbKey, 'rekey');
+        applyRekey(db, dbKey, readSalt(files.database));
       } finally {
         db.pragma('journal_mode = WAL');
       }
@@ -52,6 +53,17 @@ export async function rekey(db: Db, files: StoreFiles, protector: KeyProtector):
   } finally {
     dbKey.fill(0);
   }
+}
+
+function readSalt(path: string): Uint8Array {
+  const salt = new Uint8Array(SALT_BYTES);
+  const fd = openSync(path, 'r');
+  try {
+    if (readSync(fd, salt, 0, SALT_BYTES, 0) !== SALT_BYTES) throw new StoreError('corrupt', 'The message database is too short to hold a salt.');
+  } finally {
+    closeSync(fd);
+  }
+  return salt;
 }
 
 function currentRecord(files: StoreFiles): WrappedKey {

@@ -1,8 +1,9 @@
 /**
  * Deletions must leave nothing behind. secure_delete zeroes the freed space in the database,
  * but the old page images stay in the WAL until a checkpoint copies the WAL back and
- * truncates it. Deleting repositories call `afterDelete()`; inside a transaction the
- * checkpoint waits until the outermost transaction has committed.
+ * truncates it. Repositories that delete messages or key material (pre-keys, signed
+ * pre-keys, sessions) call `afterDelete()`; inside a transaction the checkpoint waits until
+ * the outermost transaction has committed.
  */
 import type { Db } from './sqlite.js';
 

@@ -1,5 +1,6 @@
 /** Own one-time pre-keys (XEP-0384 §5.3.2 `<pk>`). */
 import type { StoredPreKey } from '../protocol/store.js';
+import type { Maintenance } from './maintenance.js';
 import { optional, toBytes, type Db } from './sqlite.js';
 
 export interface PreKeyRepository {
@@ -28,7 +29,8 @@ const fromRow = (row: Row): StoredPreKey => ({
   usedAt: optional(row.used_at),
 });
 
-export function preKeyRepository(db: Db): PreKeyRepository {
+/** Deleting a used pre-key is what makes it single-use: the delete is checkpointed out of the WAL too. */
+export function preKeyRepository(db: Db, upkeep: Maintenance): PreKeyRepository {
   const columns = 'id, private_key, public_key, used_at';
   const selectOne = db.prepare<[number], Row>(`SELECT ${columns} FROM pre_keys WHERE id = ?`);
   const selectAll = db.prepare<[], Row>(`SELECT ${columns} FROM pre_keys ORDER BY id`);
@@ -47,8 +49,14 @@ export function preKeyRepository(db: Db): PreKeyRepository {
     list: () => selectAll.all().map(fromRow),
     save: (k) => void upsert.run(k.id, k.privateKey, k.publicKey, k.usedAt ?? null),
     markUsed: (id, at) => void setUsed.run(at, id),
-    delete: (id) => void remove.run(id),
-    deleteUsedBefore: (at) => removeUsed.run(at).changes,
+    delete(id) {
+      if (remove.run(id).changes > 0) upkeep.afterDelete();
+    },
+    deleteUsedBefore(at) {
+      const deleted = removeUsed.run(at).changes;
+      if (deleted > 0) upkeep.afterDelete();
+      return deleted;
+    },
     maxId: () => selectMax.get() ?? 0,
   };
 }

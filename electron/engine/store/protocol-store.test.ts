@@ -1,13 +1,17 @@
+import { statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProtocolStore } from '../protocol/store.js';
+import { storeFiles } from './files.js';
 import type { Store } from './store.js';
 import { newTestStore, tempDirs } from './test-support.js';
 
 const dirs = tempDirs();
 let store: Store;
 let protocol: ProtocolStore;
+let dir: string;
 beforeEach(async () => {
-  store = await newTestStore(dirs.make(), { now: () => 1234 });
+  dir = dirs.make();
+  store = await newTestStore(dir, { now: () => 1234 });
   protocol = store.protocol;
 });
 afterEach(() => {
@@ -66,6 +70,18 @@ describe('the protocol core store on SQLite', () => {
     protocol.deleteSession(bob);
     expect(protocol.loadSession(bob)).toBeUndefined();
     expect(protocol.listSessionDevices(bob.jid)).toEqual([7]);
+  });
+
+  it('checkpoints deleted pre-keys and sessions out of the WAL at once', () => {
+    const wal = `${storeFiles(dir).database}-wal`;
+    protocol.savePreKey({ id: 1, privateKey: bytes(4), publicKey: bytes(5) });
+    protocol.saveSession(bob, bytes(1, 8));
+    expect(statSync(wal).size).toBeGreaterThan(0);
+    protocol.deletePreKey(1);
+    expect(statSync(wal).size).toBe(0);
+    protocol.saveSession(bob, bytes(2, 8));
+    protocol.deleteSession(bob);
+    expect(statSync(wal).size).toBe(0);
   });
 
   it('commits a ratchet step and the message it produced together, or neither', () => {

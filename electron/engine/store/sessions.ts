@@ -1,5 +1,6 @@
 /** Session records per remote device: opaque bytes owned by the protocol core. */
 import type { DeviceAddress } from '../protocol/store.js';
+import type { Maintenance } from './maintenance.js';
 import { toBytes, type Db } from './sqlite.js';
 
 export interface SessionRepository {
@@ -9,7 +10,7 @@ export interface SessionRepository {
   listDevices(jid: string): number[];
 }
 
-export function sessionRepository(db: Db): SessionRepository {
+export function sessionRepository(db: Db, upkeep: Maintenance): SessionRepository {
   const select = db.prepare<[string, number], Uint8Array>('SELECT record FROM sessions WHERE jid = ? AND device_id = ?').pluck();
   const upsert = db.prepare<[string, number, Uint8Array, number]>(
     `INSERT INTO sessions (jid, device_id, record, updated_at) VALUES (?, ?, ?, ?)
@@ -23,7 +24,9 @@ export function sessionRepository(db: Db): SessionRepository {
       return record === undefined ? undefined : toBytes(record);
     },
     save: (a, record, at) => void upsert.run(a.jid, a.deviceId, record, at),
-    delete: (a) => void remove.run(a.jid, a.deviceId),
+    delete(a) {
+      if (remove.run(a.jid, a.deviceId).changes > 0) upkeep.afterDelete();
+    },
     listDevices: (jid) => selectDevices.all(jid),
   };
 }

@@ -1,5 +1,6 @@
 /** Own signed pre-keys: the current one plus retired ones kept for a grace period. */
 import type { StoredSignedPreKey } from '../protocol/store.js';
+import type { Maintenance } from './maintenance.js';
 import { optional, toBytes, type Db } from './sqlite.js';
 
 export interface SignedPreKeyRepository {
@@ -32,7 +33,7 @@ const fromRow = (row: Row): StoredSignedPreKey => ({
   retiredAt: optional(row.retired_at),
 });
 
-export function signedPreKeyRepository(db: Db): SignedPreKeyRepository {
+export function signedPreKeyRepository(db: Db, upkeep: Maintenance): SignedPreKeyRepository {
   const columns = 'id, private_key, public_key, signature, created_at, retired_at';
   const selectOne = db.prepare<[number], Row>(`SELECT ${columns} FROM signed_pre_keys WHERE id = ?`);
   const selectAll = db.prepare<[], Row>(`SELECT ${columns} FROM signed_pre_keys ORDER BY id`);
@@ -57,7 +58,13 @@ export function signedPreKeyRepository(db: Db): SignedPreKeyRepository {
     },
     save: (k) => void upsert.run(k.id, k.privateKey, k.publicKey, k.signature, k.createdAt, k.retiredAt ?? null),
     retire: (id, at) => void setRetired.run(at, id),
-    delete: (id) => void remove.run(id),
-    deleteRetiredBefore: (at) => removeRetired.run(at).changes,
+    delete(id) {
+      if (remove.run(id).changes > 0) upkeep.afterDelete();
+    },
+    deleteRetiredBefore(at) {
+      const deleted = removeRetired.run(at).changes;
+      if (deleted > 0) upkeep.afterDelete();
+      return deleted;
+    },
   };
 }

@@ -105,10 +105,10 @@ async function withLock(options: StoreOptions, unlock: (files: StoreFiles) => Pr
 function assemble(db: Db, files: StoreFiles, lock: StoreLock, clock: () => number): Store {
   const upkeep = maintenance(db);
   const account = accountRepository(db);
-  const preKeys = preKeyRepository(db);
-  const signedPreKeys = signedPreKeyRepository(db);
+  const preKeys = preKeyRepository(db, upkeep);
+  const signedPreKeys = signedPreKeyRepository(db, upkeep);
   const devices = deviceRepository(db);
-  const sessions = sessionRepository(db);
+  const sessions = sessionRepository(db, upkeep);
   let keyOperation: Promise<void> = Promise.resolve();
   const assertOpen = (): void => {
     if (!db.open) throw new StoreError('closed', 'The message store is closed.');

@@ -51,3 +51,23 @@ export function capsElement(caps: ClientCapabilities): Element {
 
 /** Features every Parley client advertises; callers add their own. */
 export const BASE_FEATURES = [NS_DISCO_INFO, NS_CAPS, 'urn:xmpp:ping'] as const;
+
+/** What serveDiscoInfo needs of a connection (XmppConnection fits). */
+export interface DiscoConnection {
+  handleIq(type: 'get', ns: string, name: string, handler: (iq: Element, payload: Element) => Element | undefined): () => void;
+}
+
+/**
+ * Answers disco#info queries about us, with or without the caps node (`node#ver`) that
+ * PEP services ask for when they see our presence (XEP-0115 §6.2).
+ */
+export function serveDiscoInfo(conn: DiscoConnection, caps: ClientCapabilities): () => void {
+  const capsNode = `${caps.node}#${capsVer(caps)}`;
+  return conn.handleIq('get', NS_DISCO_INFO, 'query', (_iq, query) => {
+    const node = query.attrs.node;
+    if (node !== undefined && node !== capsNode) {
+      return xml('error', { type: 'cancel' }, xml('item-not-found', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }));
+    }
+    return discoInfoQuery(caps, node);
+  });
+}

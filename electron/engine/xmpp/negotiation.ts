@@ -10,7 +10,7 @@ import type { StreamFeatures } from '@xmpp/stream-features';
 import { canUpgrade, upgrade } from '@xmpp/starttls/starttls.js';
 import type { Element } from '@xmpp/xml';
 import { XmppError } from './errors.js';
-import { createScramClient, SCRAM_MECHANISMS, saslPrep } from './scram.js';
+import { createScramClient, saslPrep } from './scram.js';
 import { xml } from './xml.js';
 
 export const NS_STREAM = 'http://etherx.jabber.org/streams';

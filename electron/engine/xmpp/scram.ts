@@ -28,11 +28,18 @@ const protocolError = (what: string): XmppError => new XmppError('protocol', `SC
  * A light SASLprep (RFC 4013): non-ASCII spaces become U+0020, "mapped to nothing"
  * characters go, NFKC; control characters are refused. Identity for ASCII passwords.
  */
+const NON_ASCII_SPACES = new Set([0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x200b, 0x202f, 0x205f, 0x3000]);
+/** RFC 3454 table B.1 ("commonly mapped to nothing"). */
+const MAPPED_TO_NOTHING = new Set([0xad, 0x34f, 0x1806, 0x180b, 0x180c, 0x180d, 0x200c, 0x200d, 0x2060, 0xfeff, ...Array.from({ length: 16 }, (_, i) => 0xfe00 + i)]);
+
 export function saslPrep(value: string): string {
-  const mapped = value
-    .replace(/[\u00A0\u1680\u2000-\u200B\u202F\u205F\u3000]/g, ' ')
-    .replace(/[\u00AD\u034F\u1806\u180B-\u180D\u200C\u200D\u2060\uFE00-\uFE0F\uFEFF]/g, '')
-    .normalize('NFKC');
+  let mapped = '';
+  for (const ch of value) {
+    const cp = ch.codePointAt(0)!;
+    if (MAPPED_TO_NOTHING.has(cp)) continue;
+    mapped += NON_ASCII_SPACES.has(cp) ? ' ' : ch;
+  }
+  mapped = mapped.normalize('NFKC');
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001F\u007F-\u009F]/.test(mapped)) throw new XmppError('auth-failed', 'the user name or password contains control characters');
   return mapped;

@@ -17,7 +17,6 @@ const malformed = (what: string): XmppError => new XmppError('malformed', what);
 /** Characters allowed in XML 1.0 text and attribute values (XML §2.2 Char). */
 // eslint-disable-next-line no-control-regex
 const ILLEGAL_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-// eslint-disable-next-line no-control-regex
 const ILLEGAL_XML_CHARS_GLOBAL = new RegExp(ILLEGAL_XML_CHARS.source, 'g');
 
 export const isXmlSafe = (text: string): boolean => !ILLEGAL_XML_CHARS.test(text);
@@ -48,6 +47,8 @@ export function assertXmlSafe(element: Element, depth = 0): void {
 export function parseXml(text: string): Element {
   if (text.length > MAX_DOCUMENT_CHARS) throw malformed('XML document is too large');
   if (!isXmlSafe(text)) throw malformed('XML document contains characters XML forbids');
+  // ltx never reports text after the last tag, so the document must end with one.
+  if (!/>\s*$/.test(text)) throw malformed('content after the root element');
   const parser = new Parser();
   let root: Element | undefined;
   let ended = false;

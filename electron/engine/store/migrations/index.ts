@@ -5,4 +5,4 @@ import { initialSchema } from './001-initial-schema.js';
 export const MIGRATIONS: readonly Migration[] = [initialSchema];
 
 export type { Migration } from './migration.js';
-export { migrate, schemaVersion } from './migrate.js';
+export { assertKnownVersion, migrate, schemaVersion } from './migrate.js';

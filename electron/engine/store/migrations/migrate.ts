@@ -10,12 +10,8 @@ export const schemaVersion = (db: Db): number => db.pragma('user_version', { sim
  * build would misread or undo.
  */
 export function migrate(db: Db, migrations: readonly Migration[]): void {
-  assertContiguous(migrations);
-  const latest = migrations.at(-1)?.version ?? 0;
+  assertKnownVersion(db, migrations);
   const current = schemaVersion(db);
-  if (current > latest) {
-    throw new StoreError('newer-version', `This store was written by a newer version of Parley (schema ${current}, this version knows ${latest}). Update Parley to open it.`);
-  }
   for (const migration of migrations) {
     if (migration.version <= current) continue;
     const before = schemaVersion(db);
@@ -27,6 +23,16 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
     } catch (cause) {
       throw new StoreError('migration-failed', `Upgrading the store to schema ${migration.version} (${migration.name}) failed; it is unchanged at schema ${before}.`, { cause });
     }
+  }
+}
+
+/** Throws newer-version, before anything is written, if the schema is newer than `migrations` know. */
+export function assertKnownVersion(db: Db, migrations: readonly Migration[]): void {
+  assertContiguous(migrations);
+  const latest = migrations.at(-1)?.version ?? 0;
+  const current = schemaVersion(db);
+  if (current > latest) {
+    throw new StoreError('newer-version', `This store was written by a newer version of Parley (schema ${current}, this version knows ${latest}). Update Parley to open it.`);
   }
 }
 

@@ -1,0 +1,71 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDispatcher } from '../ipc/dispatcher.js';
+import { createEngineService } from './engine-service.js';
+
+const FAST = { N: 2 ** 10, r: 8, p: 1 };
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function service() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-service-'));
+  dirs.push(dataDir);
+  const engine = createEngineService({ dataDir, scrypt: FAST });
+  return { dataDir, engine, dispatch: createDispatcher({ engine, host: { openExternal: async () => undefined } }) };
+}
+
+const setup = { mode: 'sign-in', jid: 'Alice@example.org', password: 'server-password-123', protector: 'passphrase', passphrase: 'correct horse battery' };
+
+describe('engine service', () => {
+  it('walks needs-setup → unlocked → locked and refuses a wrong passphrase', async () => {
+    const { dispatch } = service();
+    expect(await dispatch('getAppState', {})).toEqual({ ok: true, value: { state: 'needs-setup' } });
+    const created = await dispatch('setup', setup);
+    expect(created).toMatchObject({ ok: true, value: { status: { state: 'unlocked', jid: 'alice@example.org' }, identity: { jid: 'alice@example.org' } } });
+    expect(await dispatch('lock', {})).toEqual({ ok: true, value: { state: 'locked', protector: 'passphrase' } });
+    expect(await dispatch('listConversations', {})).toMatchObject({ ok: false, error: { code: 'locked' } });
+    expect(await dispatch('unlock', { passphrase: 'wrong horse battery' })).toMatchObject({ ok: false, error: { code: 'wrong-passphrase' } });
+    expect(await dispatch('unlock', { passphrase: setup.passphrase })).toMatchObject({ ok: true, value: { state: 'unlocked' } });
+    expect(await dispatch('setup', setup)).toMatchObject({ ok: false, error: { code: 'already-set-up' } });
+  });
+
+  it('queues messages while offline and keeps history across a restart', async () => {
+    const { dataDir, engine, dispatch } = service();
+    await dispatch('setup', setup);
+    const chat = await dispatch('openConversation', { peerJid: 'bob@example.org' });
+    if (!chat.ok) throw new Error(chat.error.code);
+    const id = (chat.value as { id: number }).id;
+    const sent = await dispatch('sendMessage', { conversationId: id, body: '<script>alert(1)</script>' });
+    expect(sent).toMatchObject({ ok: true, value: { state: 'pending', body: '<script>alert(1)</script>' } });
+    expect(await dispatch('getConnection', {})).toEqual({ ok: true, value: { state: 'offline', queued: 1 } });
+    await engine.close();
+
+    const again = createDispatcher({ engine: createEngineService({ dataDir, scrypt: FAST }), host: { openExternal: async () => undefined } });
+    await again('unlock', { passphrase: setup.passphrase });
+    const page = await again('loadMessages', { conversationId: id, limit: 50 });
+    expect(page).toMatchObject({ ok: true, value: { hasMore: false, messages: [{ body: '<script>alert(1)</script>', state: 'pending' }] } });
+  });
+
+  it('keeps the server password off the disk in readable form', async () => {
+    const { dataDir, dispatch } = service();
+    await dispatch('setup', setup);
+    for (const name of readdirSync(dataDir)) {
+      expect(readFileSync(join(dataDir, name)).includes(Buffer.from(setup.password))).toBe(false);
+    }
+  });
+
+  it('shows the own device with its fingerprint and refuses to distrust it', async () => {
+    const { dispatch } = service();
+    await dispatch('setup', setup);
+    const own = await dispatch('getOwnIdentity', {});
+    expect(own).toMatchObject({ ok: true, value: { jid: 'alice@example.org', fingerprint: expect.stringMatching(/^([0-9a-f]{8} ){7}[0-9a-f]{8}$/) } });
+    const devices = await dispatch('listDevices', { jid: 'alice@example.org' });
+    expect(devices).toMatchObject({ ok: true, value: [{ own: true, trust: 'verified' }] });
+    const deviceId = own.ok ? (own.value as { deviceId: number }).deviceId : 0;
+    expect(await dispatch('setDeviceTrust', { jid: 'alice@example.org', deviceId, trust: 'untrusted' })).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+  });
+});

@@ -1,0 +1,312 @@
+/**
+ * The messaging engine: composes the protocol core, the encrypted store and a Transport into
+ * send / receive / trust, and tells the UI layer what happened through events. Failures in
+ * incoming traffic never escape: they become stored 'undecryptable' messages or log lines.
+ */
+import { EventEmitter } from 'node:events';
+import type { Element } from '@xmpp/xml';
+import { defaultBackend, type AsymmetricBackend } from '../crypto/backend/index.js';
+import { formatFingerprint } from '../crypto/fingerprint.js';
+import { deleteUsedPreKeys, replenishPreKeys, type ProtocolContext } from '../protocol/index.js';
+import type { Message, Store } from '../store/index.js';
+import { BASE_FEATURES, capsElement, discoInfoQuery, NS_DISCO_INFO, type ClientCapabilities } from '../xmpp/disco.js';
+import { bareJid } from '../xmpp/jid.js';
+import { xml } from '../xmpp/xml.js';
+import { ArchiveCatchUp } from './catch-up.js';
+import type { EngineContext, Logger } from './context.js';
+import { DeviceDirectory } from './device-directory.js';
+import { MessagingError, reasonOf } from './errors.js';
+import type { DeviceInfo, EngineEvents } from './events.js';
+import { Incoming } from './incoming.js';
+import { NODE_DEVICES, NS_CARBONS, NS_OMEMO2 } from './namespaces.js';
+import { Outgoing, type SentMessage } from './outgoing.js';
+import { ensureOwnDevice, protocolContext } from './own-device.js';
+import { SerialQueue } from './serial-queue.js';
+import { isArchiveResult, unwrapLive } from './stanzas.js';
+import type { Transport, TransportStatus } from './transport.js';
+import type { TrustDecision } from './trust.js';
+import { listDevices, setDeviceTrust } from './device-info.js';
+
+export interface EngineOptions {
+  readonly store: Store;
+  readonly transport: Transport;
+  readonly backend?: AsymmetricBackend;
+  /** Milliseconds since the epoch; injectable for tests. */
+  readonly now?: () => number;
+  /** Receives one line per notable event; never message text or keys. */
+  readonly log?: Logger;
+  /** One-time pre-keys of a new device (default 100, XEP-0384 §4.2). */
+  readonly preKeyCount?: number;
+}
+
+/** Archive catch-up starts this long before we were last seen online (clock skew, in-flight stanzas). */
+const CATCH_UP_MARGIN_MS = 2 * 60_000;
+const TICK_MS = 10_000;
+
+const CAPABILITIES: ClientCapabilities = {
+  node: 'https://parley.invalid/caps',
+  identities: [{ category: 'client', type: 'pc', name: 'Parley' }],
+  // XEP-0163 §4: '+notify' makes the server push contacts' device list changes to us.
+  features: [...BASE_FEATURES, NS_OMEMO2, `${NODE_DEVICES}+notify`, NS_CARBONS, 'urn:xmpp:receipts', 'urn:xmpp:sce:1'],
+};
+
+export class MessagingEngine {
+  readonly #events = new EventEmitter();
+  readonly #ctx: EngineContext;
+  readonly #protocol: ProtocolContext;
+  readonly #directory: DeviceDirectory;
+  readonly #outgoing: Outgoing;
+  readonly #incoming: Incoming;
+  readonly #catchUp: ArchiveCatchUp;
+  readonly #queue = new SerialQueue();
+  readonly #unsubscribe: (() => void)[] = [];
+  /** The device was created by this engine: nothing in the archive can be for it. */
+  readonly #newDevice: boolean;
+  #lastOnline: number;
+  #ready = false;
+  #signedInOnce = false;
+  #catchingUp = false;
+  #bundleDirty = false;
+  #ticker: NodeJS.Timeout | undefined;
+
+  constructor(options: EngineOptions) {
+    const now = options.now ?? Date.now;
+    const log = options.log ?? (() => undefined);
+    const { store, transport } = options;
+    this.#protocol = protocolContext(store, options.backend ?? defaultBackend(), now);
+    const { identity, created } = ensureOwnDevice(this.#protocol, store, transport.jid, options.preKeyCount);
+    this.#newDevice = created;
+    this.#ctx = {
+      store,
+      transport,
+      protocol: this.#protocol,
+      jid: identity.jid,
+      deviceId: identity.deviceId,
+      now,
+      log,
+      emit: (event, ...args) => {
+        try {
+          this.#events.emit(event, ...args);
+        } catch (error) {
+          log(`listener-failed event=${event} reason=${reasonOf(error)}`);
+        }
+      },
+    };
+    this.#directory = new DeviceDirectory(this.#ctx);
+    this.#outgoing = new Outgoing(this.#ctx, this.#directory);
+    this.#incoming = new Incoming(this.#ctx, this.#directory, this.#outgoing, { preKeyUsed: () => this.#preKeyUsed() });
+    this.#catchUp = new ArchiveCatchUp(this.#ctx, (m) => this.#incoming.process(m));
+    this.#lastOnline = created ? now() : lastActivity(store, now());
+  }
+
+  get jid(): string {
+    return this.#ctx.jid;
+  }
+
+  get deviceId(): number {
+    return this.#ctx.deviceId;
+  }
+
+  /** This device's fingerprint (XEP-0384 §8), for the user to compare. */
+  get fingerprint(): string {
+    return formatFingerprint(this.#ctx.store.account.get()!.identityPublic);
+  }
+
+  get isReady(): boolean {
+    return this.#ready;
+  }
+
+  on<E extends keyof EngineEvents>(event: E, listener: (...args: EngineEvents[E]) => void): () => void {
+    this.#events.on(event, listener as (...args: unknown[]) => void);
+    return () => this.#events.off(event, listener as (...args: unknown[]) => void);
+  }
+
+  /**
+   * Connects and signs in: carbons on, device list and bundle published, archive caught up,
+   * presence sent, the outbox flushed. Rejects with the transport's error (wrong password,
+   * unreachable, certificate) or MessagingError('publish-failed').
+   */
+  async start(): Promise<void> {
+    const { transport } = this.#ctx;
+    transport.handleIqGet(NS_DISCO_INFO, 'query', (_from, query) => discoInfoQuery(CAPABILITIES, query.attrs.node));
+    this.#unsubscribe.push(
+      transport.on('stanza', (s) => this.#onStanza(s)),
+      transport.on('acked', (id) => this.#outgoing.acknowledged(id)),
+      transport.on('state', (status) => this.#onState(status)),
+    );
+    await transport.connect();
+    await this.#queue.push(() => this.#signIn(), (e) => {
+      throw e;
+    });
+    this.#ticker = setInterval(() => this.#tick(), TICK_MS);
+    this.#ticker.unref();
+  }
+
+  /** Goes offline; what is still in the outbox is sent on the next start. */
+  async stop(): Promise<void> {
+    if (this.#ticker) clearInterval(this.#ticker);
+    this.#ticker = undefined;
+    await this.#queue.idle();
+    for (const off of this.#unsubscribe.splice(0)) off();
+    this.#ready = false;
+    await this.#ctx.transport.disconnect();
+  }
+
+  /**
+   * Encrypts `text` for every trusted device of `to` and our own other trusted devices and
+   * sends it. Resolves once it is stored and written (state 'pending'); 'sent' follows on
+   * the server's ack (waitUntilSent). Throws MessagingError('no-trusted-devices').
+   */
+  send(to: string, text: string): Promise<SentMessage> {
+    return this.#outgoing.send(bareJid(to), text);
+  }
+
+  /** Resolves when the server acknowledged message `id` (or the peer confirmed it). */
+  waitUntilSent(id: string, timeoutMs = 30_000): Promise<void> {
+    const done = (): boolean => {
+      const state = this.#ctx.store.messages.get(id)?.state;
+      return state === 'sent' || state === 'delivered';
+    };
+    if (done()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new MessagingError('timeout', 'the server did not acknowledge the message in time'));
+      }, timeoutMs);
+      const off = this.on('delivery', (change) => {
+        if (change.id !== id || !done()) return;
+        clearTimeout(timer);
+        off();
+        resolve();
+      });
+    });
+  }
+
+  /** Waits until every incoming stanza received so far has been handled. */
+  settle(): Promise<void> {
+    return this.#queue.idle();
+  }
+
+  /** Known devices of `jid` (ours included for our own JID) with fingerprints and trust. */
+  devices(jid: string): DeviceInfo[] {
+    return listDevices(this.#ctx.store, jid);
+  }
+
+  /** The user's decision on one device (see setDeviceTrust); emits 'devices'. */
+  setTrust(jid: string, deviceId: number, decision: TrustDecision): void {
+    setDeviceTrust(this.#ctx.store, jid, deviceId, decision);
+    this.#ctx.emit('devices', { jid: bareJid(jid), added: [], removed: [], identityChanged: [] });
+  }
+
+  /** Fetches `jid`'s device list now, and the bundles of devices whose identity key we lack (fingerprints). */
+  async refreshDevices(jid: string): Promise<DeviceInfo[]> {
+    const bare = bareJid(jid);
+    await this.#directory.fetchDeviceList(bare);
+    const unknown = this.#ctx.store.devices.listForJid(bare).filter((d) => d.active && !d.identityKey && !(bare === this.jid && d.deviceId === this.deviceId));
+    for (const d of unknown) await this.#directory.buildSessionWith({ jid: bare, deviceId: d.deviceId });
+    return this.devices(bare);
+  }
+
+  /** The newest `limit` messages with `jid`, oldest first. */
+  history(jid: string, limit = 50): Message[] {
+    const conversation = this.#ctx.store.conversations.findByPeer(bareJid(jid));
+    return conversation ? this.#ctx.store.messages.page(conversation.id, { limit }) : [];
+  }
+
+  #onStanza(stanza: Element): void {
+    this.#lastOnline = this.#ctx.now();
+    if (stanza.name !== 'message') return;
+    if (this.#catchUp.take(stanza) || isArchiveResult(stanza)) return;
+    if (this.#directory.handleNotification(stanza)) return;
+    const inbound = unwrapLive(stanza, this.#ctx.jid);
+    if (!inbound) {
+      this.#ctx.log('stanza-dropped reason=forged-carbon');
+      return;
+    }
+    void this.#queue.push(() => this.#incoming.process(inbound), (e) => this.#ctx.log(`stanza-dropped reason=${reasonOf(e)}`));
+  }
+
+  #onState(status: TransportStatus): void {
+    this.#ctx.emit('connection', status);
+    if (status.state !== 'online') {
+      if (this.#ready) this.#lastOnline = this.#ctx.now();
+      return;
+    }
+    if (!this.#ready) return; // the first sign-in is start()'s
+    if (status.resumed) {
+      void this.#outgoing.flush(true);
+      return;
+    }
+    this.#ready = false;
+    void this.#queue.push(() => this.#signIn(), (e) => this.#ctx.log(`sign-in-failed reason=${reasonOf(e)}`));
+  }
+
+  /** XEP-0384 §6 order: publish, catch up, then delete consumed pre-keys, then go live. */
+  async #signIn(): Promise<void> {
+    const { transport, store, log } = this.#ctx;
+    const since = this.#lastOnline - CATCH_UP_MARGIN_MS;
+    this.#catchingUp = true;
+    this.#incoming.catchingUp = true;
+    try {
+      await transport.iq('set', xml('enable', { xmlns: NS_CARBONS })).catch((e: unknown) => log(`carbons-unavailable reason=${reasonOf(e)}`));
+      await this.#directory.publishOwnDevice();
+      if (!this.#newDevice || this.#signedInOnce) {
+        const handled = await this.#catchUp.run(since).catch((e: unknown) => {
+          log(`catch-up-failed reason=${reasonOf(e)}`);
+          return 0;
+        });
+        log(`catch-up-done messages=${handled}`);
+      }
+      await transport.send(xml('presence', {}, capsElement(CAPABILITIES)));
+    } finally {
+      this.#catchingUp = false;
+      this.#incoming.catchingUp = false;
+    }
+    const deleted = store.transaction(() => deleteUsedPreKeys(this.#protocol));
+    if (deleted > 0 || this.#bundleDirty) await this.#republishBundle();
+    await this.#incoming.flushDeferred();
+    await this.#outgoing.flush(false);
+    this.#lastOnline = this.#ctx.now();
+    this.#ready = true;
+    this.#signedInOnce = true;
+    this.#ctx.emit('ready');
+  }
+
+  #preKeyUsed(): void {
+    this.#bundleDirty = true;
+    if (!this.#catchingUp) void this.#republishBundle();
+  }
+
+  /** Tops the one-time pre-keys up and republishes the bundle (XEP-0384 §4.2). */
+  async #republishBundle(): Promise<void> {
+    this.#bundleDirty = false;
+    try {
+      this.#ctx.store.transaction(() => replenishPreKeys(this.#protocol));
+      await this.#directory.publishBundle();
+    } catch (error) {
+      this.#bundleDirty = true;
+      this.#ctx.log(`bundle-republish-failed reason=${reasonOf(error)}`);
+    }
+  }
+
+  #tick(): void {
+    if (this.#ctx.transport.status.state !== 'online' || !this.#ready) return;
+    this.#lastOnline = this.#ctx.now();
+    void this.#outgoing.resendOverdue();
+    if (this.#bundleDirty) void this.#republishBundle();
+  }
+}
+
+/**
+ * When this store last saw traffic: the newest message's arrival, else the device's creation
+ * (its first signed pre-key): nothing older can have been encrypted for this device.
+ */
+function lastActivity(store: Store, now: number): number {
+  let newest = 0;
+  for (const summary of store.conversationList()) {
+    const m = summary.lastMessage;
+    if (m) newest = Math.max(newest, m.receivedAt ?? m.sentAt);
+  }
+  if (newest === 0) newest = Math.min(now, ...store.protocol.listSignedPreKeys().map((k) => k.createdAt));
+  return Math.min(newest, now);
+}

@@ -1,0 +1,290 @@
+/**
+ * Receiving: one message at a time (the engine serialises them), deduplicated by the
+ * sender's id and the archive's id, decrypted, checked (SCE affixes) and stored in ONE
+ * transaction with the ratchet step it consumed. Nothing here throws to the caller: a
+ * message that cannot be read is stored as 'undecryptable' with a reason code, a malformed
+ * stanza is dropped with a log line that holds neither text nor keys.
+ */
+import { randomUUID } from 'node:crypto';
+import { decryptMessage, type DecryptResult, type DeviceAddress, type EncryptedMessage } from '../protocol/index.js';
+import type { Message } from '../store/index.js';
+import { bareJid, sameBareJid } from '../xmpp/jid.js';
+import type { EngineContext } from './context.js';
+import type { DeviceDirectory } from './device-directory.js';
+import { openEnvelope } from './envelope.js';
+import { reasonOf } from './errors.js';
+import type { ReceivedMessage } from './events.js';
+import { NS_OMEMO2, NS_RECEIPTS } from './namespaces.js';
+import { parseEncrypted } from './omemo-xml.js';
+import type { Outgoing } from './outgoing.js';
+import { originIdOf, receiptStanza, type InboundMessage } from './stanzas.js';
+import { isTrusted } from './trust.js';
+
+/** Consecutive failures from one device before we replace the session (XEP-0384 §6). */
+export const RESET_AFTER_FAILURES = 3;
+
+export interface IncomingHooks {
+  /** A key exchange consumed a one-time pre-key: replenish and republish the bundle. */
+  preKeyUsed(): void;
+}
+
+interface Routing {
+  readonly sender: string;
+  /** The conversation's peer. */
+  readonly peer: string;
+  /** Bare JID the stanza was addressed to (the SCE 'to' affix must match it). */
+  readonly to: string;
+  readonly direction: 'in' | 'out';
+}
+
+type Outcome =
+  | { readonly kind: 'empty'; readonly result: DecryptResult }
+  | { readonly kind: 'message'; readonly result: DecryptResult; readonly event: ReceivedMessage; readonly requestReceipt: boolean }
+  | { readonly kind: 'rejected'; readonly result: DecryptResult; readonly reason: string; readonly id: string };
+
+export class Incoming {
+  readonly #failures = new Map<string, number>();
+  /** Answers held back during archive catch-up (XEP-0384 §6: answer once, after catching up). */
+  readonly #deferred = new Map<string, DeviceAddress>();
+  #catchingUp = false;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly directory: DeviceDirectory,
+    private readonly outgoing: Outgoing,
+    private readonly hooks: IncomingHooks,
+  ) {}
+
+  set catchingUp(value: boolean) {
+    this.#catchingUp = value;
+  }
+
+  /** Sends the empty messages deferred during catch-up. */
+  async flushDeferred(): Promise<void> {
+    const pending = [...this.#deferred.values()];
+    this.#deferred.clear();
+    for (const address of pending) await this.outgoing.sendEmpty(address);
+  }
+
+  async process(inbound: InboundMessage): Promise<void> {
+    try {
+      await this.#process(inbound);
+    } catch (error) {
+      this.ctx.log(`stanza-dropped via=${inbound.via} reason=${reasonOf(error)}`);
+    }
+  }
+
+  async #process(inbound: InboundMessage): Promise<void> {
+    const { ctx } = this;
+    const stanza = inbound.stanza;
+    if (stanza.attrs.type === 'error' || stanza.attrs.type === 'groupchat' || stanza.attrs.type === 'headline') return;
+    const routing = this.#route(inbound);
+    if (!routing) return;
+
+    const receipt = stanza.getChild('received', NS_RECEIPTS);
+    if (receipt?.attrs.id && routing.direction === 'in') this.outgoing.delivered(routing.sender, receipt.attrs.id);
+
+    const encrypted = stanza.getChild('encrypted', NS_OMEMO2);
+    if (!encrypted) {
+      const body = stanza.getChildText('body');
+      if (body !== null && body !== '') this.#storePlain(inbound, routing, body);
+      return;
+    }
+    let message: EncryptedMessage;
+    try {
+      message = parseEncrypted(encrypted, routing.sender);
+    } catch (error) {
+      ctx.log(`stanza-dropped via=${inbound.via} reason=${reasonOf(error)}`);
+      return;
+    }
+    const sender: DeviceAddress = message.sender;
+    if (sameBareJid(sender.jid, ctx.jid) && sender.deviceId === ctx.deviceId) return; // our own message reflected
+    const originId = originIdOf(stanza);
+    if (this.#seen(sender.jid, originId, inbound.archiveId)) return;
+
+    const key = message.keys.find((k) => sameBareJid(k.address.jid, ctx.jid) && k.address.deviceId === ctx.deviceId);
+    if (!key) {
+      if (message.payload !== null) this.#recordFailure(inbound, routing, sender, originId, 'not-encrypted-for-this-device', false);
+      return;
+    }
+
+    let outcome: Outcome;
+    try {
+      outcome = ctx.store.transaction(() => this.#decryptAndStore(inbound, routing, message, key, originId));
+    } catch (error) {
+      this.#recordFailure(inbound, routing, sender, originId, reasonOf(error), true);
+      return;
+    }
+    this.#failures.delete(`${sender.jid}/${sender.deviceId}`);
+    this.#afterDecrypt(outcome, sender, routing, inbound);
+  }
+
+  /** Who sent it, to whom, and which conversation it belongs to; undefined drops the stanza. */
+  #route(inbound: InboundMessage): Routing | undefined {
+    const { ctx } = this;
+    const { stanza } = inbound;
+    const sender = bareJid(stanza.attrs.from ?? ctx.jid);
+    const to = bareJid(stanza.attrs.to ?? ctx.jid);
+    const fromUs = sameBareJid(sender, ctx.jid);
+    // Carbons of messages we sent elsewhere must come from us (unwrapLive checked the wrapper).
+    if (inbound.via === 'carbon-sent' && !fromUs) return undefined;
+    return { sender, to, peer: fromUs ? to : sender, direction: fromUs ? 'out' : 'in' };
+  }
+
+  #seen(senderJid: string, originId: string | undefined, archiveId: string | undefined): boolean {
+    const { processedStanzas } = this.ctx.store;
+    return (originId !== undefined && processedStanzas.has(senderJid, originId)) || (archiveId !== undefined && processedStanzas.has(this.ctx.jid, archiveId));
+  }
+
+  #markProcessed(senderJid: string, originId: string | undefined, archiveId: string | undefined): void {
+    const at = this.ctx.now();
+    if (originId !== undefined) this.ctx.store.processedStanzas.record(senderJid, originId, at);
+    if (archiveId !== undefined) this.ctx.store.processedStanzas.record(this.ctx.jid, archiveId, at);
+  }
+
+  /** The local id: the sender's id unless another message already has it. */
+  #localId(originId: string | undefined): string {
+    return originId !== undefined && this.ctx.store.messages.get(originId) === undefined ? originId : randomUUID();
+  }
+
+  /** Runs inside the transaction: a throw here rolls back the ratchet step too. */
+  #decryptAndStore(inbound: InboundMessage, routing: Routing, message: EncryptedMessage, key: { kex: boolean; data: Uint8Array }, originId: string | undefined): Outcome {
+    const { ctx } = this;
+    const result = decryptMessage(ctx.protocol, message.sender, key, message.payload);
+    this.#markProcessed(message.sender.jid, originId, inbound.archiveId);
+    if (result.envelope === null) return { kind: 'empty', result };
+    const id = this.#localId(originId);
+    const conversation = ctx.store.conversations.open(routing.peer);
+    const base = {
+      id,
+      conversationId: conversation.id,
+      direction: routing.direction,
+      senderJid: routing.sender,
+      senderDevice: message.sender.deviceId,
+      receivedAt: ctx.now(),
+      encryption: 'omemo:2',
+      ...(inbound.archiveId ? { stanzaId: inbound.archiveId } : {}),
+    } as const;
+    let opened;
+    try {
+      opened = openEnvelope(result.envelope, { from: routing.sender, to: routing.to, now: ctx.now() });
+    } catch (error) {
+      // The ratchet step stays committed (the key is spent either way); the content is refused.
+      const reason = reasonOf(error);
+      ctx.store.messages.insert({ ...base, sentAt: inbound.delayedAt ?? ctx.now(), state: 'undecryptable', stateReason: reason });
+      return { kind: 'rejected', result, reason, id };
+    }
+    const devices = ctx.store.devices.listForJid(message.sender.jid);
+    const device = devices.find((d) => d.deviceId === message.sender.deviceId);
+    const trusted = device !== undefined && isTrusted(device, devices);
+    const body = opened.body ?? '';
+    const row: Message = {
+      ...base,
+      body,
+      sentAt: opened.time,
+      state: routing.direction === 'in' ? 'delivered' : 'sent',
+      ...(trusted ? {} : { stateReason: 'untrusted-device' }),
+    };
+    ctx.store.messages.insert(row);
+    const event: ReceivedMessage = {
+      id,
+      from: routing.sender,
+      peerJid: routing.peer,
+      direction: routing.direction,
+      body,
+      timestamp: opened.time,
+      device: message.sender.deviceId,
+      encryption: 'omemo:2',
+      trusted,
+      via: inbound.via,
+    };
+    const requestReceipt = routing.direction === 'in' && inbound.via !== 'carbon-received' && inbound.stanza.getChild('request', NS_RECEIPTS) !== undefined;
+    return { kind: 'message', result, event, requestReceipt };
+  }
+
+  #afterDecrypt(outcome: Outcome, sender: DeviceAddress, routing: Routing, inbound: InboundMessage): void {
+    const { ctx } = this;
+    const { result } = outcome;
+    if (result.newSession) ctx.emit('devices', { jid: sender.jid, added: [], removed: [], identityChanged: [] });
+    if (result.usedPreKeyId !== undefined) this.hooks.preKeyUsed();
+    if (outcome.kind === 'message') {
+      ctx.emit('message', outcome.event);
+      if (outcome.requestReceipt && originIdOf(inbound.stanza)) {
+        ctx.transport.send(receiptStanza(routing.sender, randomUUID(), originIdOf(inbound.stanza)!)).catch((e: unknown) => ctx.log(`receipt-failed reason=${reasonOf(e)}`));
+      }
+    } else if (outcome.kind === 'rejected') {
+      ctx.emit('undecryptable', { id: outcome.id, from: routing.sender, device: sender.deviceId, reason: outcome.reason });
+    }
+    if (result.respond !== 'none') {
+      if (this.#catchingUp) this.#deferred.set(`${sender.jid}/${sender.deviceId}`, sender);
+      else void this.outgoing.sendEmpty(sender);
+    }
+  }
+
+  #storePlain(inbound: InboundMessage, routing: Routing, body: string): void {
+    const { ctx } = this;
+    const originId = originIdOf(inbound.stanza);
+    if (this.#seen(routing.sender, originId, inbound.archiveId)) return;
+    const event = ctx.store.transaction(() => {
+      this.#markProcessed(routing.sender, originId, inbound.archiveId);
+      const id = this.#localId(originId);
+      const sentAt = inbound.delayedAt ?? ctx.now();
+      const conversation = ctx.store.conversations.open(routing.peer);
+      ctx.store.messages.insert({
+        id,
+        conversationId: conversation.id,
+        direction: routing.direction,
+        senderJid: routing.sender,
+        body,
+        sentAt,
+        receivedAt: ctx.now(),
+        state: routing.direction === 'in' ? 'delivered' : 'sent',
+        encryption: 'none',
+        ...(inbound.archiveId ? { stanzaId: inbound.archiveId } : {}),
+      });
+      return { id, from: routing.sender, peerJid: routing.peer, direction: routing.direction, body, timestamp: sentAt, device: 0, encryption: 'none', trusted: false, via: inbound.via } as const;
+    });
+    ctx.emit('message', event);
+  }
+
+  /**
+   * Stores a message we could not read, with its reason, so the user sees that something
+   * arrived. After repeated failures from one device its session is replaced (XEP-0384 §6).
+   */
+  #recordFailure(inbound: InboundMessage, routing: Routing, sender: DeviceAddress, originId: string | undefined, reason: string, countsTowardsReset: boolean): void {
+    const { ctx } = this;
+    const id = ctx.store.transaction(() => {
+      this.#markProcessed(sender.jid, originId, inbound.archiveId);
+      const localId = this.#localId(originId);
+      ctx.store.messages.insert({
+        id: localId,
+        conversationId: ctx.store.conversations.open(routing.peer).id,
+        direction: routing.direction,
+        senderJid: routing.sender,
+        senderDevice: sender.deviceId,
+        sentAt: inbound.delayedAt ?? ctx.now(),
+        receivedAt: ctx.now(),
+        state: 'undecryptable',
+        stateReason: reason,
+        encryption: 'omemo:2',
+        ...(inbound.archiveId ? { stanzaId: inbound.archiveId } : {}),
+      });
+      return localId;
+    });
+    ctx.log(`undecryptable device=${sender.deviceId} reason=${reason}`);
+    ctx.emit('undecryptable', { id, from: routing.sender, device: sender.deviceId, reason });
+    if (!countsTowardsReset) return;
+    const key = `${sender.jid}/${sender.deviceId}`;
+    const failures = (this.#failures.get(key) ?? 0) + 1;
+    this.#failures.set(key, failures);
+    if (failures >= RESET_AFTER_FAILURES) {
+      this.#failures.delete(key);
+      void this.#resetSession(sender);
+    }
+  }
+
+  async #resetSession(address: DeviceAddress): Promise<void> {
+    this.ctx.log(`session-reset device=${address.deviceId}`);
+    if (await this.directory.buildSessionWith(address, { force: true })) await this.outgoing.sendEmpty(address);
+  }
+}

@@ -1,0 +1,11 @@
+/** The messaging layer's entry point: the engine, its transport interface and events. */
+export { MessagingEngine, type EngineOptions } from './engine.js';
+export { MessagingError, isMessagingError, type MessagingErrorCode } from './errors.js';
+export type * from './events.js';
+export type { SentMessage } from './outgoing.js';
+export type { Transport, TransportEvents, TransportState, TransportStatus, NodeOptions, PepItem } from './transport.js';
+export { XmppTransport } from './xmpp-transport.js';
+export type { TrustDecision } from './trust.js';
+export type { Logger } from './context.js';
+export { listDevices, setDeviceTrust } from './device-info.js';
+export { ensureOwnDevice, protocolContext } from './own-device.js';
