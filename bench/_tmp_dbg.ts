@@ -10,7 +10,7 @@ for (let round = 0; round < 3; round++) {
   console.log('oneway done', a.sending?.length, b.receiving?.length);
   let t = performance.now();
   for (let i = 0; i < 5000; i++) {
-    const t0 = performance.now();
+    const t0 = performance.now(); if (round === 1 && i < 4) console.log("it", i, a.sending?.length, a.previousSendingLength, b.sending?.length, b.previousSendingLength, b.receiving?.length, a.receiving?.length);
     if (i % 2 === 0) { const e = ratchetEncrypt(params, a, pt); a = e.state; const d = ratchetDecrypt(params, b, e.message); b = d.state; }
     else { const e = ratchetEncrypt(params, b, pt); b = e.state; const d = ratchetDecrypt(params, a, e.message); a = d.state; }
     const dt = performance.now() - t0; if (dt > 50) console.log('slow', i, dt);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { generateCertificates } from './certs.js';
 import { hasControlCharacters, renderProsodyConfig } from './config.js';
 import { findFreePort, waitForPort, waitForPortClosed } from './ports.js';
-import { chownTree, isRunning, kill, prosodyctl, prosodyIdentity, spawnProsody, terminate, track } from './process.js';
+import { chownTree, isRunning, kill, OWNER_FILE, prosodyctl, prosodyIdentity, reapOrphans, spawnProsody, terminate, track } from './process.js';
 
 export interface ProsodyAccount {
   readonly user: string;
@@ -66,8 +66,10 @@ export async function startProsody(options: StartProsodyOptions = {}): Promise<P
   const port = options.port ?? (await findFreePort());
   if (port === 5222) throw new Error('port 5222 belongs to the system Prosody; test servers never use it');
   const runAs = prosodyIdentity();
+  reapOrphans(tmpdir());
 
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-prosody-'));
+  writeFileSync(join(dataDir, OWNER_FILE), String(process.pid));
   const certDir = join(dataDir, 'certs');
   const storeDir = join(dataDir, 'data');
   mkdirSync(certDir);

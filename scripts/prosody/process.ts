@@ -7,7 +7,7 @@
  * processes up by name.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface RunAs {
@@ -116,4 +116,45 @@ export function track(child: ChildProcess): void {
       for (const c of live) if (isRunning(c)) c.kill('SIGKILL');
     });
   }
+}
+
+/** The file in each server dir naming the Node process that owns it. */
+export const OWNER_FILE = 'owner.pid';
+
+const processAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Cleans up after test runs that died without stopping their server (a SIGKILLed runner):
+ * for every `<tmp>/parley-prosody-*` whose owner process is gone, the Prosody named in its
+ * pidfile is killed — only if that pid's command line still names this dir's config, so a
+ * recycled pid is never hit — and the dir is removed. Returns how many dirs were reaped.
+ */
+export function reapOrphans(tmpRoot: string): number {
+  let reaped = 0;
+  for (const name of readdirSync(tmpRoot)) {
+    if (!name.startsWith('parley-prosody-')) continue;
+    const dir = join(tmpRoot, name);
+    try {
+      const owner = Number(readFileSync(join(dir, OWNER_FILE), 'utf8'));
+      if (!Number.isInteger(owner) || owner <= 0 || processAlive(owner)) continue;
+      const pidText = existsSync(join(dir, 'prosody.pid')) ? readFileSync(join(dir, 'prosody.pid'), 'utf8').trim() : '';
+      const pid = Number(pidText);
+      if (Number.isInteger(pid) && pid > 0 && existsSync(`/proc/${pid}/cmdline`)) {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (cmdline.includes(join(dir, 'prosody.cfg.lua'))) process.kill(pid, 'SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+      reaped++;
+    } catch {
+      // not ours to judge (no owner file, unreadable): leave it
+    }
+  }
+  return reaped;
 }

@@ -75,7 +75,7 @@ describe('OMEMO:2 between Parley and python-omemo through Prosody', () => {
   it('a message Parley sends decrypts in python-omemo, with the SCE affixes python checks', async () => {
     const sent = await parleySend(parley!, pythonJid(), 'hello from Parley');
     expect(sent.to).toBe(pythonJid());
-    expect(sent.devices).toContain(python!.identity.device);
+    expect(sent.devices).toContainEqual({ jid: pythonJid(), device: python!.identity.device });
     const [received] = await python!.waitForMessages(parleyJid(), 1);
     expect(received).toMatchObject({ body: 'hello from Parley', device: parleyDevice!.device });
     // python checked from/to against the stanza; OMEMO:2's profile of XEP-0420 wants rpad and from.
@@ -144,7 +144,7 @@ describe('OMEMO:2 between Parley and python-omemo through Prosody', () => {
     const offline = ['while python was away 1', 'while python was away 2', 'while python was away 3'];
     for (const text of offline) {
       const sent = await parleySend(parley!, pythonJid(), text);
-      expect(sent.devices).toContain(python!.identity.device);
+      expect(sent.devices).toContainEqual({ jid: pythonJid(), device: python!.identity.device });
     }
     await python!.online();
     const all = await python!.waitForMessages(parleyJid(), before + offline.length);

@@ -40,10 +40,16 @@ export interface ParleyLogin {
   readonly fingerprint: string;
 }
 
+export interface ParleyDeviceAddress {
+  readonly jid: string;
+  readonly device: number;
+}
+
 export interface ParleySent {
   readonly id: string;
   readonly to: string;
-  readonly devices: readonly number[];
+  /** Every device the message was encrypted for: the recipient's and Parley's own other devices. */
+  readonly devices: readonly ParleyDeviceAddress[];
 }
 
 export interface ParleyReceived {
@@ -73,7 +79,8 @@ export function parleyCliUnavailableReason(): string | undefined {
 function spawnCli(account: ParleyAccount, args: readonly string[]): ChildProcessWithoutNullStreams {
   const { server } = account;
   const common = ['--data', account.dataDir, '--server', server.host, '--port', String(server.port), '--ca', server.caFile];
-  const env = { ...process.env, PARLEY_PASSPHRASE: account.passphrase, PARLEY_PASSWORD: account.password };
+  // PARLEY_KDF=fast: a cheap passphrase KDF for throwaway test stores (the store's own tests cover the real one).
+  const env = { ...process.env, PARLEY_PASSPHRASE: account.passphrase, PARLEY_PASSWORD: account.password, PARLEY_KDF: 'fast' };
   return spawn(TSX, [PARLEY_CLI, ...args, ...common], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
@@ -128,7 +135,7 @@ export async function parleyLogin(account: ParleyAccount, jid: string): Promise<
 
 export async function parleySend(account: ParleyAccount, to: string, text: string): Promise<ParleySent> {
   const r = await single(account, ['send', '--to', to, '--text', text]);
-  return { id: r['id'] as string, to: r['to'] as string, devices: (r['devices'] as unknown[]).map(Number) };
+  return { id: r['id'] as string, to: r['to'] as string, devices: r['devices'] as ParleyDeviceAddress[] };
 }
 
 export function parleyDevices(account: ParleyAccount, jid: string): Promise<JsonLine[]> {

@@ -4,6 +4,7 @@ import { ALICE, BOB, jidOf, startClient, startServer, tempDirs, waitFor, type Cl
 
 let server: ProsodyServer;
 const dirs = tempDirs();
+/** alice, bob, then alice's second device. */
 const clients: Client[] = [];
 
 beforeAll(async () => {
@@ -37,5 +38,51 @@ describe('two Parley accounts through the engine against Prosody', () => {
     await waitFor(() => alice.store.messages.get(sent.id)?.state === 'delivered', 15_000, 'receipt');
     expect(alice.engine.history(bobJid).map((m) => [m.direction, m.body])).toEqual([['out', 'hello bob <&>'], ['in', 'hi alice']]);
     expect(bob.log.join('\n')).not.toContain('hello bob');
+  });
+
+  it('shows both directions on a second device of the same account (own-device encryption and carbons)', async () => {
+    const [alice, bob] = clients as [Client, Client];
+    const aliceJid = jidOf(server, ALICE);
+    const bobJid = jidOf(server, BOB);
+    const alice2 = await startClient(server, ALICE, dirs.make('alice2'));
+    clients.push(alice2);
+    // Our own device list is pushed to us (+notify); a contact without a presence subscription refetches.
+    await waitFor(() => alice.engine.devices(aliceJid).some((d) => d.deviceId === alice2.engine.deviceId), 10_000, 'own device list notification');
+    await bob.engine.refreshDevices(aliceJid);
+
+    const toAlice = await bob.engine.send(aliceJid, 'to both of your devices');
+    expect(toAlice.devices.map((d) => d.deviceId).sort()).toEqual([alice.engine.deviceId, alice2.engine.deviceId].sort());
+    await waitFor(() => alice.received.length === 2 && alice2.received.length === 1, 15_000, 'both alice devices receive');
+    expect(alice2.received[0]).toMatchObject({ id: toAlice.id, from: bobJid, direction: 'in', body: 'to both of your devices' });
+
+    const fromAlice = await alice.engine.send(bobJid, 'written on device one');
+    expect(fromAlice.devices.map((d) => d.deviceId).sort()).toEqual([bob.engine.deviceId, alice2.engine.deviceId].sort());
+    await waitFor(() => alice2.received.length === 2, 15_000, 'the sent carbon');
+    expect(alice2.received[1]).toMatchObject({ id: fromAlice.id, from: aliceJid, peerJid: bobJid, direction: 'out', via: 'carbon-sent', body: 'written on device one' });
+    expect(alice2.engine.history(bobJid).map((m) => [m.direction, m.body])).toEqual([
+      ['in', 'to both of your devices'],
+      ['out', 'written on device one'],
+    ]);
+    await waitFor(() => bob.received.length === 2, 15_000, 'bob receives');
+  });
+
+  it('delivers a message sent while the recipient was offline exactly once at sign-in', async () => {
+    const bob = clients[1]!;
+    const alice = clients[0]!;
+    const bobJid = jidOf(server, BOB);
+    await bob.stop();
+    const sent = await alice.engine.send(bobJid, 'while you were away');
+    await alice.engine.waitUntilSent(sent.id);
+
+    const again = await startClient(server, BOB, dirs.make('bob'));
+    clients[1] = again;
+    await waitFor(() => again.received.some((m) => m.id === sent.id), 15_000, 'caught up');
+    // Offline storage delivers it once more after our presence: it must be dropped as a duplicate.
+    await new Promise((r) => setTimeout(r, 1_500));
+    await again.engine.settle();
+    expect(again.received.filter((m) => m.id === sent.id)).toHaveLength(1);
+    expect(again.received[0]).toMatchObject({ body: 'while you were away', via: 'archive' });
+    expect(again.engine.history(jidOf(server, ALICE)).filter((m) => m.id === sent.id)).toHaveLength(1);
+    await waitFor(() => alice.store.messages.get(sent.id)?.state === 'delivered', 15_000, 'receipt after catch-up');
   });
 });

@@ -1,15 +1,18 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { probePort } from '../../scripts/prosody/ports.js';
+import { reapOrphans } from '../../scripts/prosody/process.js';
 import { fetchDeviceList, publishDeviceList } from '../../electron/engine/xmpp/omemo2-pep.js';
 import { ALICE, BOB, connectionFor, registerInBand, startTestServer } from './helpers.js';
 
+/** Running, not a zombie (an orphan SIGKILLed here may wait for a pid 1 that never reaps it). */
 const alive = (pid: number): boolean => {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
   }
@@ -86,20 +89,38 @@ describe('throwaway Prosody launcher', () => {
   });
 
   it('the CLI prints its server as JSON and stops it on SIGTERM', async () => {
-    const cli = spawn(process.execPath, ['--import', 'tsx', 'scripts/prosody/cli.ts', '--accounts', 'dave:dave-Secret-4'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: cli.stdout! }).once('line', resolve);
-      cli.once('exit', (code) => reject(new Error(`cli exited early (${code})`)));
-    });
-    const info = JSON.parse(line) as { port: number; pid: number; dataDir: string; accounts: string[]; caFile: string };
-    expect(info.accounts).toEqual(['dave@localhost']);
-    expect(await probePort('127.0.0.1', info.port)).toBe(true);
+    const { cli, info } = await startCli();
     const exited = new Promise<number | null>((r) => cli.once('exit', r));
     cli.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(alive(info.pid)).toBe(false);
     expect(existsSync(info.dataDir)).toBe(false);
   });
+
+  it('reaps a server whose owning process was SIGKILLed (no orphans from crashed runs)', async () => {
+    const { cli, info } = await startCli();
+    const exited = new Promise((r) => cli.once('exit', r));
+    cli.kill('SIGKILL');
+    await exited;
+    expect(alive(info.pid)).toBe(true); // orphaned: nobody stopped it
+    expect(reapOrphans(tmpdir())).toBeGreaterThanOrEqual(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(alive(info.pid)).toBe(false);
+    expect(existsSync(info.dataDir)).toBe(false);
+  });
 });
+
+/** Runs the CLI in its own Node process and waits for its JSON line. */
+async function startCli() {
+  const cli = spawn(process.execPath, ['--import', 'tsx', 'scripts/prosody/cli.ts', '--accounts', 'dave:dave-Secret-4'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: cli.stdout! }).once('line', resolve);
+    cli.once('exit', (code) => reject(new Error(`cli exited early (${code})`)));
+  });
+  const info = JSON.parse(line) as { port: number; pid: number; dataDir: string; accounts: string[]; caFile: string };
+  expect(info.accounts).toEqual(['dave@localhost']);
+  expect(await probePort('127.0.0.1', info.port)).toBe(true);
+  return { cli, info };
+}

@@ -23,69 +23,15 @@ import { IqTracker } from './iq.js';
 import { bareJid, isBareJid, parseJid, sameBareJid } from './jid.js';
 import { isLoopbackHost, NS_STREAM, requireTls, sasl, startTls } from './negotiation.js';
 import { assertXmlSafe, xml } from './xml.js';
+import type { ConnectionEvents, ConnectionOptions, ConnectionStatus, ConnectionState, IqHandler, SessionInfo } from './connection-types.js';
+import { loginOnce, NS_SM } from './login.js';
 
-export const NS_SM = 'urn:xmpp:sm:3';
+export type { ConnectionEvents, ConnectionOptions, ConnectionStatus, ConnectionState, IqHandler, SessionInfo } from './connection-types.js';
+export { NS_SM } from './login.js';
+
 const NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind';
 const NS_ROSTER = 'jabber:iq:roster';
 
-export type ConnectionState = 'offline' | 'connecting' | 'online' | 'reconnecting' | 'error';
-
-export interface ConnectionStatus {
-  readonly state: ConnectionState;
-  /** Why we are in 'error', or why the last reconnect attempt failed. */
-  readonly error?: XmppError;
-  /** Failed reconnect attempts in the current outage. */
-  readonly attempt?: number;
-  /** Online again after an outage: true when XEP-0198 resumed the session (nothing lost). */
-  readonly resumed?: boolean;
-}
-
-export interface ConnectionOptions {
-  /** Bare JID of the account. */
-  readonly jid: string;
-  readonly password: string;
-  /** Host to connect to; default the JID's domain (no SRV lookup). */
-  readonly host?: string;
-  /** Default 5222. */
-  readonly port?: number;
-  readonly resource?: string;
-  /** PEM CA certificate(s) trusted instead of the system store. Verification is never disabled. */
-  readonly ca?: string | Buffer | readonly (string | Buffer)[];
-  /** Accept a server without STARTTLS, only when `host` is a loopback address (tests). */
-  readonly allowPlaintextLoopback?: boolean;
-  /** Whole login (TCP, TLS, SASL, bind, SM) must finish within this. Default 20 s. */
-  readonly connectTimeoutMs?: number;
-  /** Default timeout of iq(). Default 30 s. */
-  readonly iqTimeoutMs?: number;
-  /** Reconnect after an outage; false to stay offline. */
-  readonly reconnect?: Partial<BackoffPolicy> | false;
-  /** Randomness for jitter (tests). */
-  readonly random?: () => number;
-}
-
-/** Answer to an incoming IQ get/set: a child element, 'result' (empty result), or an `<error/>`. */
-export type IqHandler = (iq: Element, payload: Element) => Element | 'result' | undefined | Promise<Element | 'result' | undefined>;
-
-export interface SessionInfo {
-  readonly tls: boolean;
-  /** SASL mechanism of the last login (e.g. 'SCRAM-SHA-256'). */
-  readonly mechanism: string | undefined;
-  /** XEP-0198 enabled on this stream. */
-  readonly streamManagement: boolean;
-  readonly resumable: boolean;
-}
-
-export interface ConnectionEvents {
-  state: [status: ConnectionStatus];
-  /** Incoming `<message/>` and `<presence/>` (IQ requests go to handleIq handlers). */
-  stanza: [stanza: Element];
-  /** XEP-0198: the server acknowledged this outgoing stanza. */
-  acked: [id: string | undefined, stanza: Element];
-  /** XEP-0198: the session ended without the server acknowledging this stanza; resend it if it matters. */
-  unacked: [id: string | undefined, stanza: Element];
-  /** Something went wrong without ending the session (a listener threw, a bad incoming stanza). */
-  warning: [error: XmppError];
-}
 
 export class XmppConnection {
   readonly jidBare: string;
@@ -296,49 +242,17 @@ export class XmppConnection {
 
   /** One login: TCP, STARTTLS, SASL, then resume (→ true) or bind + enable SM (→ false). */
   #attempt(): Promise<boolean> {
-    const entity = this.#entity;
     this.#smOffered = false;
     this.#streamError = undefined;
-    return new Promise<boolean>((resolve, reject) => {
-      let settled = false;
-      let bound = false;
-      const finish = (error: XmppError | undefined, resumed = false): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        entity.off('online', onOnline);
-        entity.off('nonza', onNonza);
-        entity.off('error', onError);
-        entity.off('disconnect', onDisconnect);
-        this.#sm.off('resumed', onResumed);
-        if (error) {
-          this.#forceClose();
-          reject(error);
-        } else resolve(resumed);
-      };
-      const onOnline = (): void => {
-        bound = true;
-        if (!this.#smOffered) finish(undefined);
-      };
-      // After binding, wait for SM's answer: stanzas sent before <enabled/> would be counted by the
-      // server but not queued by xmpp.js, and its ack bookkeeping would then fail.
-      const onNonza = (el: Element): void => {
-        if (bound && (el.is('enabled', NS_SM) || el.is('failed', NS_SM))) setImmediate(() => finish(undefined));
-      };
-      const onResumed = (): void => finish(undefined, true);
-      const onError = (error: unknown): void => finish(toXmppError(error));
-      const onDisconnect = (): void =>
-        finish(this.#streamError ?? new XmppError('unreachable', `the connection to ${this.#host}:${this.#port} closed during login`));
-      const timer = setTimeout(() => finish(new XmppError('timeout', `login did not complete within ${this.#connectTimeoutMs} ms`)), this.#connectTimeoutMs);
-      entity.on('online', onOnline);
-      entity.on('nonza', onNonza);
-      entity.on('error', onError);
-      entity.on('disconnect', onDisconnect);
-      this.#sm.on('resumed', onResumed);
-      entity
-        .connect(this.#service)
-        .then(() => entity.open({ domain: this.domain, lang: 'en' }))
-        .catch(onError);
+    return loginOnce({
+      entity: this.#entity,
+      sm: this.#sm,
+      service: this.#service,
+      domain: this.domain,
+      timeoutMs: this.#connectTimeoutMs,
+      smOffered: () => this.#smOffered,
+      streamError: () => this.#streamError,
+      forceClose: () => this.#forceClose(),
     });
   }
 

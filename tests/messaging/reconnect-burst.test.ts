@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProsodyServer } from '../../scripts/prosody/launcher.js';
+import { ALICE, BOB, jidOf, startClient, startServer, tempDirs, waitFor, type Client } from './helpers.js';
+
+let server: ProsodyServer;
+const dirs = tempDirs();
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  for (const c of clients) await c.stop();
+  await server?.stop();
+  dirs.cleanup();
+});
+
+const BURST = 200;
+const CUT_AT = 100;
+
+describe('a burst of messages across a server crash', () => {
+  it('loses and doubles none of 200 messages when the server is killed and restarted in the middle', async () => {
+    const alice = await startClient(server, ALICE, dirs.make('alice'));
+    const bob = await startClient(server, BOB, dirs.make('bob'));
+    clients.push(alice, bob);
+    const bobJid = jidOf(server, BOB);
+
+    const ids: string[] = [];
+    let restarted: Promise<void> | undefined;
+    for (let i = 0; i < BURST; i++) {
+      if (i === CUT_AT) {
+        await server.kill();
+        restarted = new Promise((r) => setTimeout(r, 300)).then(() => server.restart());
+      }
+      const sent = await alice.engine.send(bobJid, `message ${i}`);
+      ids.push(sent.id);
+    }
+    await restarted;
+
+    await waitFor(() => ids.every((id) => ['sent', 'delivered'].includes(alice.store.messages.get(id)?.state ?? '')), 45_000, 'every message acked');
+    expect(alice.store.outbox.list()).toHaveLength(0);
+    await waitFor(() => new Set(bob.received.map((m) => m.id)).size === BURST, 45_000, 'bob has every message').catch((e: unknown) => {
+      const got = new Set(bob.received.map((m) => m.id));
+      console.log('DEBUG missing', ids.map((id, i) => (got.has(id) ? -1 : i)).filter((i) => i >= 0), bob.log, bob.received.length);
+      throw e;
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    await bob.engine.settle();
+
+    const receivedIds = bob.received.map((m) => m.id);
+    expect(receivedIds).toHaveLength(BURST); // nothing doubled
+    expect(new Set(receivedIds)).toEqual(new Set(ids)); // nothing lost
+    expect(bob.received.every((m, i) => m.body === `message ${ids.indexOf(receivedIds[i]!)}`)).toBe(true);
+    const stored = bob.engine.history(jidOf(server, ALICE), 500);
+    expect(stored).toHaveLength(BURST);
+    expect(stored.every((m) => m.state === 'delivered' && m.body !== undefined)).toBe(true);
+  }, 120_000);
+});
