@@ -32,7 +32,9 @@ function ratchetPair(backend: AsymmetricBackend) {
 }
 
 function oneWay(backend: AsymmetricBackend, count: number): number {
-  let { params, alice, bob } = ratchetPair(backend);
+  const pair = ratchetPair(backend);
+  const { params } = pair;
+  let { alice, bob } = pair;
   const ms = medianMs(5, () => {
     for (let i = 0; i < count; i++) {
       const e = ratchetEncrypt(params, alice, PLAINTEXT);
@@ -44,7 +46,9 @@ function oneWay(backend: AsymmetricBackend, count: number): number {
 }
 
 function pingPong(backend: AsymmetricBackend, count: number): number {
-  let { params, alice, bob } = ratchetPair(backend);
+  const pair = ratchetPair(backend);
+  const { params } = pair;
+  let { alice, bob } = pair;
   // Bob must have received once before he can send.
   let first = ratchetEncrypt(params, alice, PLAINTEXT);
   alice = first.state;

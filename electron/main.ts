@@ -4,6 +4,7 @@
  * Electron's security checklist to where it is met.
  */
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BrowserWindow, app, protocol, safeStorage, session, shell, type WebContents } from 'electron';
 import { createEngineService } from './app/engine-service.js';
 import { contentSecurityPolicy, readStaticFile } from './app/static-files.js';
@@ -17,8 +18,11 @@ import { APP_ORIGIN, APP_SCHEME } from './ipc/sender.js';
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
 
-const rendererRoot = join(app.getAppPath(), 'dist', 'renderer');
-const preloadPath = join(app.getAppPath(), 'dist', 'electron', 'preload.cjs');
+// main.mjs sits in dist/electron/ beside preload.cjs, with dist/renderer/ next to it (also inside app.asar).
+const rendererRoot = fileURLToPath(new URL('../renderer/', import.meta.url));
+const preloadPath = fileURLToPath(new URL('./preload.cjs', import.meta.url));
+// The e2e suite gives each launched app its own profile; a packaged app never reads this.
+if (!app.isPackaged && process.env['PARLEY_USER_DATA']) app.setPath('userData', process.env['PARLEY_USER_DATA']);
 let mainWindow: BrowserWindow | undefined;
 
 if (!app.requestSingleInstanceLock()) {

@@ -48,7 +48,9 @@ export type Request<M extends MethodName> = z.input<(typeof contract)[M]['reques
 export type Response<M extends MethodName> = z.output<(typeof contract)[M]['response']>;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
-type Args<M extends MethodName> = {} extends Request<M> ? [request?: Request<M>] : [request: Request<M>];
+/** A request whose fields are all optional (or that has none) may be left out. */
+type RequiredKeys<T> = { [K in keyof T]-?: string extends K ? never : undefined extends T[K] ? never : K }[keyof T];
+type Args<M extends MethodName> = [RequiredKeys<Request<M>>] extends [never] ? [request?: Request<M>] : [request: Request<M>];
 
 /** `window.parley`: one method per contract entry, and `on` for events (returns the unsubscribe). */
 export type ParleyApi = { readonly [M in MethodName]: (...args: Args<M>) => Promise<Result<Response<M>>> } & {

@@ -14,7 +14,9 @@ interface Reply {
   readonly payload?: unknown;
 }
 
-const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+// Kept for this tab only, so a reload still reaches the host; gone with the tab.
+const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? sessionStorage.getItem('parley-host-token') ?? '';
+sessionStorage.setItem('parley-host-token', token);
 history.replaceState(null, '', location.pathname + location.search);
 
 const socket = new WebSocket(`ws://${location.host}/bridge?token=${encodeURIComponent(token)}`);
@@ -52,6 +54,7 @@ const api: Record<string, unknown> = {
 for (const method of METHODS) {
   api[method] = async (request?: unknown) => {
     await opened;
+    if (socket.readyState !== WebSocket.OPEN) return { ok: false, error: { code: 'internal', message: 'The test host went away.' } };
     const id = nextId++;
     return new Promise((resolve) => {
       pending.set(id, resolve);

@@ -32,7 +32,8 @@ export interface TestHost {
   close(): Promise<void>;
 }
 
-const MAX_FRAME = 256 * 1024;
+/** Larger than any valid request (bodies stop at 64 KiB) so oversized fields reach validation and get a typed answer. */
+const MAX_FRAME = 4 * 1024 * 1024;
 
 export async function startTestHost(options: TestHostOptions): Promise<TestHost> {
   const token = randomBytes(32).toString('hex');

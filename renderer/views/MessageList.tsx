@@ -64,10 +64,12 @@ export function MessageList({ conversationId, peerJid }: { conversationId: numbe
 
   // Keep the reader's place when older messages are prepended; follow new ones at the bottom.
   useLayoutEffect(() => {
+    // The first row is usually a day separator whose key survives a prepend: compare messages.
+    const currentFirst = rows.find((r) => r.kind === 'message')?.key;
     const previousFirst = firstKey.current;
-    firstKey.current = rows[0]?.key;
+    firstKey.current = currentFirst;
     if (rows.length === 0) return;
-    if (previousFirst !== undefined && previousFirst !== rows[0]?.key && !atBottom.current) {
+    if (previousFirst !== undefined && previousFirst !== currentFirst && !atBottom.current) {
       const index = rows.findIndex((r) => r.key === previousFirst);
       if (index > 0) virtualizer.scrollToIndex(index, { align: 'start' });
       return;

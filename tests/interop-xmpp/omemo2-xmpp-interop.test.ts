@@ -9,12 +9,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startProsody, type ProsodyServer } from '../../scripts/prosody/launcher.js';
 import { assertInteropEnvironment } from './environment.js';
 import {
   ParleyListener,
   parleyCliUnavailableReason,
+  parleyDevices,
   parleyHistory,
   parleyLogin,
   parleySend,
@@ -27,6 +28,10 @@ const PARLEY_USER = { user: 'parley', password: 'parley-Secret-1' };
 const PYTHON_USER = { user: 'pyomemo', password: 'pyomemo-Secret-2' };
 /** How long to keep listening after the expected messages, to catch a duplicate. */
 const SETTLE_MS = 1_500;
+/** How long python keeps sending after Parley's listen is ready, in the sign-in test. */
+const STREAM_AFTER_READY_MS = 1_000;
+/** Pause between python's messages while Parley signs in (bounds their number to a few dozen). */
+const SIGN_IN_STREAM_GAP_MS = 25;
 
 let server: ProsodyServer | undefined;
 let python: XmppPeer | undefined;
@@ -45,6 +50,13 @@ function listen(options: { count?: number; timeoutS?: number } = {}): ParleyList
   return listener;
 }
 
+/** A `listen` that has signed in: ready means available at the server, so live messages reach it. */
+async function listenLive(): Promise<ParleyListener> {
+  const listener = listen();
+  await listener.waitForReady();
+  return listener;
+}
+
 beforeAll(async () => {
   assertInteropEnvironment();
   const cliMissing = parleyCliUnavailableReason();
@@ -59,8 +71,12 @@ beforeAll(async () => {
   ]);
 }, 120_000);
 
+// A listen left running (a failed test) would hold the store's lock and fail every later command.
+afterEach(async () => {
+  await Promise.all(listeners.splice(0).map((l) => l.stop()));
+});
+
 afterAll(async () => {
-  await Promise.all(listeners.map((l) => l.stop()));
   await python?.close();
   await server?.stop();
   if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
@@ -71,6 +87,18 @@ describe('OMEMO:2 between Parley and python-omemo through Prosody', () => {
     expect(parleyDevice!.jid).toBe(parleyJid());
     expect(parleyDevice!.device).toBeGreaterThan(0);
   });
+
+  it('each side reads the other\'s device list and bundle, and both show the same fingerprints', async () => {
+    // XEP-0384 §8: the identity key's Curve25519 form; python-omemo's format_identity_key is the reference.
+    const atPython = await python!.devices(parleyJid());
+    expect(atPython.map((d) => ({ device: d.device, fingerprint: d.fingerprint }))).toEqual([
+      { device: parleyDevice!.device, fingerprint: parleyDevice!.fingerprint },
+    ]);
+    const atParley = await parleyDevices(parley!, pythonJid());
+    const pythonDevice = atParley.find((d) => d['device'] === python!.identity.device);
+    expect(pythonDevice, JSON.stringify(atParley)).toBeDefined();
+    expect(pythonDevice!['fingerprint']).toBe(python!.identity.fingerprint);
+  }, 120_000);
 
   it('a message Parley sends decrypts in python-omemo, with the SCE affixes python checks', async () => {
     const sent = await parleySend(parley!, pythonJid(), 'hello from Parley');
@@ -84,26 +112,22 @@ describe('OMEMO:2 between Parley and python-omemo through Prosody', () => {
   }, 120_000);
 
   it('a message python-omemo sends decrypts in Parley', async () => {
-    const listener = listen();
-    await listener.waitForReady();
+    const listener = await listenLive();
     const sent = await python!.send(parleyJid(), 'hello from python');
     expect(sent.devices).toEqual([parleyDevice!.device]);
     const [received] = await listener.waitForMessages(pythonJid(), 1);
     expect(received).toMatchObject({ from: pythonJid(), body: 'hello from python', device: python!.identity.device });
-    expect(received!.encryption).toMatch(/omemo/i);
-    await listener.stop();
+    expect(received!.encryption).toBe('omemo:2');
   }, 120_000);
 
   it('several messages each way arrive in order and decrypt', async () => {
-    const listener = listen();
-    await listener.waitForReady();
+    // One Parley process per store at a time (the CLI locks it), so Parley sends before it listens.
     const toParley = ['p1', 'p2', 'p3', 'p4'];
     const toPython = ['q1', 'q2', 'q3', 'q4'];
     const pythonBefore = python!.received(parleyJid()).length;
-    for (let i = 0; i < toParley.length; i++) {
-      await python!.send(parleyJid(), toParley[i]!);
-      await parleySend(parley!, pythonJid(), toPython[i]!);
-    }
+    for (const text of toPython) await parleySend(parley!, pythonJid(), text);
+    const listener = await listenLive();
+    for (const text of toParley) await python!.send(parleyJid(), text);
     const atParley = await listener.waitForMessages(pythonJid(), toParley.length);
     expect(atParley.map((m) => m.body)).toEqual(toParley);
     const atPython = await python!.waitForMessages(parleyJid(), pythonBefore + toPython.length);
@@ -111,7 +135,6 @@ describe('OMEMO:2 between Parley and python-omemo through Prosody', () => {
     await sleep(SETTLE_MS);
     expect(listener.messages(pythonJid())).toHaveLength(toParley.length);
     expect(python!.errors()).toEqual([]);
-    await listener.stop();
   }, 180_000);
 
   it('Parley receives what python sent while Parley was offline at its next sign-in, exactly once', async () => {
@@ -155,4 +178,36 @@ describe('OMEMO:2 between Parley and python-omemo through Prosody', () => {
     expect(python!.received(parleyJid())).toHaveLength(before + offline.length);
     expect(python!.errors()).toEqual([]);
   }, 180_000);
+
+  // Last on purpose: what it misses is only read at Parley's next sign-in.
+  it('delivers in that session every message python sends while Parley is signing in', async () => {
+    const listener = listen();
+    let readyAt: number | undefined;
+    let listenFailed = false;
+    listener.ready.then(
+      () => (readyAt = Date.now()),
+      () => (listenFailed = true),
+    );
+    // A steady stream from before Parley's archive catch-up until well after its presence, so that every
+    // step of the sign-in has a message arriving during it.
+    const sent: string[] = [];
+    while (!listenFailed && (readyAt === undefined || Date.now() - readyAt < STREAM_AFTER_READY_MS)) {
+      const text = `during sign-in ${sent.length + 1}`;
+      await python!.send(parleyJid(), text);
+      sent.push(text);
+      await sleep(SIGN_IN_STREAM_GAP_MS);
+    }
+    await listener.ready; // surfaces a failed listen
+    const received = await listener.waitForMessages(pythonJid(), sent.length, 15_000).catch(() => listener.messages(pythonJid()));
+    const missing = sent.filter((text) => !received.some((m) => m.body === text));
+    expect(
+      missing,
+      `Parley missed messages that reached the server while it signed in (sent ${sent.length}). With Prosody 0.12 ` +
+        `this happens when the archive (MAM) query precedes the initial presence: what arrives in between goes to ` +
+        `offline storage, which mod_mam never flushes to a session that queried the archive (mam_requested), so ` +
+        `it is only read at the next sign-in.`,
+    ).toEqual([]);
+    await sleep(SETTLE_MS);
+    expect(listener.messages(pythonJid()).map((m) => m.body)).toEqual(sent);
+  }, 120_000);
 });

@@ -12,9 +12,9 @@ Driven over stdin/stdout, one JSON object a line (logs go to stderr):
        {"cmd":"offline"[,"ref":R]}                     close the stream cleanly (no stream management, so
                                                        the server stores what arrives meanwhile)
        {"cmd":"online"[,"ref":R]}                      connect again; the server then delivers what it stored
-       {"cmd":"devices","jid":JID[,"ref":R]}           the device ids JID publishes
+       {"cmd":"devices","jid":JID[,"ref":R]}           the devices JID publishes, with identity keys
        {"cmd":"quit"}
-  out  {"event":"ready","jid","device","identityKey"[,"ref"]}     online, presence sent
+  out  {"event":"ready","jid","device","identityKey","fingerprint"[,"ref"]}   online, presence sent
        {"event":"message","from","device","body","id","delay","affixes"}
        {"event":"empty","from","device"}               an empty OMEMO message (key exchange ack, heartbeat)
        {"event":"plaintext","from","body","id"}        a message without <encrypted> (never expected)
@@ -35,20 +35,19 @@ import sys
 import traceback
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Optional
+from typing import Any, Dict, Optional, Tuple
 
 import omemo
 import slixmpp
 import twomemo
 import twomemo.etree
-from omemo.storage import Just, Maybe, Nothing
-from omemo.types import DeviceInformation, JSONType, TrustLevel
-from slixmpp.exceptions import IqError, IqTimeout
+from omemo.types import DeviceInformation
 from slixmpp.xmlstream.handler import Callback
 from slixmpp.xmlstream.matcher import MatchXPath
 from twomemo.twomemo import NAMESPACE
 
 import omemo_xmpp_wire as wire
+from omemo_xmpp_session import DictStorage, PepSessionManager, bind_session_manager, describe
 
 Json = Dict[str, Any]
 LOG = logging.getLogger("omemo_xmpp_peer")
@@ -59,40 +58,6 @@ IQ_TIMEOUT_S = 15
 def emit(event: Json) -> None:
     sys.stdout.write(json.dumps(event) + "\n")
     sys.stdout.flush()
-
-
-def describe(error: BaseException) -> str:
-    text = f"{type(error).__name__}: {error}"
-    cause = error.__cause__ or error.__context__
-    while cause is not None:
-        text += f" (caused by {type(cause).__name__}: {cause})"
-        cause = cause.__cause__ or cause.__context__
-    return text
-
-
-class DictStorage(omemo.Storage):
-    """python-omemo's key/value storage in a dict, optionally mirrored to a JSON file so that a restarted
-    peer keeps its identity and sessions."""
-
-    def __init__(self, file: Optional[Path]) -> None:
-        super().__init__(disable_cache=True)
-        self.__file = file
-        self.__data: Dict[str, JSONType] = json.loads(file.read_text()) if file and file.exists() else {}
-
-    async def _load(self, key: str) -> Maybe[JSONType]:
-        return Just(self.__data[key]) if key in self.__data else Nothing()
-
-    async def _store(self, key: str, value: JSONType) -> None:
-        self.__data[key] = value
-        self.__flush()
-
-    async def _delete(self, key: str) -> None:
-        self.__data.pop(key, None)
-        self.__flush()
-
-    def __flush(self) -> None:
-        if self.__file is not None:
-            self.__file.write_text(json.dumps(self.__data))
 
 
 class Connection:
@@ -130,10 +95,6 @@ class Connection:
     async def close(self) -> None:
         await self.client.disconnect(wait=5.0)
 
-    @property
-    def bare_jid(self) -> str:
-        return str(self.client.boundjid.bare)
-
     async def iq(self, kind: str, to: Optional[str], payload: ET.Element) -> ET.Element:
         iq = self.client.make_iq(ito=to, itype=kind)
         iq.xml.append(payload)
@@ -144,100 +105,11 @@ class Connection:
         await self.client.plugin["xep_0199"].ping(jid=self.client.boundjid.domain, timeout=IQ_TIMEOUT_S)
 
 
-def iq_condition(error: IqError) -> str:
-    return str(error.iq["error"]["condition"])
-
-
-class PepSessionManager(omemo.SessionManager):
-    """SessionManager's XMPP hooks, served over PEP by the peer's current connection."""
-
-    peer: "Peer"  # bound per instance by Peer.start(), before create() calls any hook
-
-    def connection(self, failure: type) -> Connection:
-        if self.peer.conn is None:
-            raise failure("offline")
-        return self.peer.conn
-
-    async def _upload_bundle(self, bundle: omemo.Bundle) -> None:  # type: ignore[override]
-        assert isinstance(bundle, twomemo.twomemo.BundleImpl)
-        conn = self.connection(omemo.BundleUploadFailed)
-        payload = wire.publish(
-            wire.BUNDLES_NODE, str(bundle.device_id), twomemo.etree.serialize_bundle(bundle),
-            {"access_model": "open", "max_items": "max"},
-        )
-        try:
-            await conn.iq("set", None, payload)
-        except (IqError, IqTimeout) as error:
-            raise omemo.BundleUploadFailed(describe(error)) from error
-
-    async def _download_bundle(self, namespace: str, bare_jid: str, device_id: int) -> omemo.Bundle:  # type: ignore[override]
-        conn = self.connection(omemo.BundleDownloadFailed)
-        try:
-            result = await conn.iq("get", bare_jid, wire.items(wire.BUNDLES_NODE, str(device_id)))
-        except IqError as error:
-            if iq_condition(error) == "item-not-found":
-                raise omemo.BundleNotFound(f"{bare_jid} has no bundles node") from error
-            raise omemo.BundleDownloadFailed(describe(error)) from error
-        except IqTimeout as error:
-            raise omemo.BundleDownloadFailed(describe(error)) from error
-        bundle = wire.first_item_payload(result, wire.BUNDLES_NODE)
-        if bundle is None:
-            raise omemo.BundleNotFound(f"{bare_jid} publishes no bundle for device {device_id}")
-        try:
-            return twomemo.etree.parse_bundle(bundle, bare_jid, device_id)
-        except Exception as error:
-            raise omemo.BundleDownloadFailed(f"bundle of {bare_jid}/{device_id} rejected: {describe(error)}") from error
-
-    async def _delete_bundle(self, namespace: str, device_id: int) -> None:  # type: ignore[override]
-        conn = self.connection(omemo.BundleDeletionFailed)
-        try:
-            await conn.iq("set", None, wire.retract(wire.BUNDLES_NODE, str(device_id)))
-        except (IqError, IqTimeout) as error:
-            raise omemo.BundleDeletionFailed(describe(error)) from error
-
-    async def _upload_device_list(self, namespace: str, device_list: Dict[int, Optional[str]]) -> None:  # type: ignore[override]
-        conn = self.connection(omemo.DeviceListUploadFailed)
-        payload = wire.publish(
-            wire.DEVICES_NODE, "current", twomemo.etree.serialize_device_list(device_list),
-            {"access_model": "open"},
-        )
-        try:
-            await conn.iq("set", None, payload)
-        except (IqError, IqTimeout) as error:
-            raise omemo.DeviceListUploadFailed(describe(error)) from error
-
-    async def _download_device_list(self, namespace: str, bare_jid: str) -> Dict[int, Optional[str]]:  # type: ignore[override]
-        conn = self.connection(omemo.DeviceListDownloadFailed)
-        try:
-            result = await conn.iq("get", bare_jid, wire.items(wire.DEVICES_NODE))
-        except IqError as error:
-            if iq_condition(error) == "item-not-found":
-                return {}
-            raise omemo.DeviceListDownloadFailed(describe(error)) from error
-        except IqTimeout as error:
-            raise omemo.DeviceListDownloadFailed(describe(error)) from error
-        devices = wire.first_item_payload(result, wire.DEVICES_NODE)
-        if devices is None:
-            return {}
-        try:
-            return twomemo.etree.parse_device_list(devices)
-        except Exception as error:
-            raise omemo.DeviceListDownloadFailed(f"device list of {bare_jid} rejected: {describe(error)}") from error
-
-    async def _evaluate_custom_trust_level(self, device: DeviceInformation) -> TrustLevel:
-        return TrustLevel(device.trust_level_name)
-
-    async def _make_trust_decision(self, undecided: FrozenSet[DeviceInformation], identifier: Optional[str]) -> None:
-        # A test peer trusts blindly; Parley's trust rules are tested elsewhere.
-        for device in undecided:
-            await self.set_trust(device.bare_jid, device.identity_key, TrustLevel.TRUSTED.value)
-
-    async def _send_message(self, message: omemo.Message, bare_jid: str) -> None:  # type: ignore[override]
-        # python-omemo's own messages (key exchange acks, heartbeats): no body, no fallback.
-        try:
-            await self.peer.send_stanza(bare_jid, message, with_body=False)
-        except Exception as error:
-            raise omemo.MessageSendingFailed(describe(error)) from error
+def device_json(device: DeviceInformation) -> Json:
+    """The device id, its Ed25519 identity key, and the fingerprint users compare: python-omemo's
+    format_identity_key (the key's Curve25519 form, XEP-0384 §8), groups joined by spaces."""
+    fingerprint = " ".join(omemo.SessionManager.format_identity_key(device.identity_key))
+    return {"device": device.device_id, "identityKey": device.identity_key.hex(), "fingerprint": fingerprint}
 
 
 class Peer:
@@ -250,6 +122,10 @@ class Peer:
         # Decrypt one stanza at a time, in arrival order: ratchet steps must not interleave.
         self.inbox: asyncio.Queue[slixmpp.Message] = asyncio.Queue()
 
+    @property
+    def network(self) -> Optional[Connection]:
+        return self.conn
+
     # ---- lifecycle ----
 
     async def online(self) -> Json:
@@ -259,7 +135,7 @@ class Peer:
         await conn.open(self.args.host, self.args.port)
         self.conn = conn
         if self.manager is None:
-            manager_class = type("BoundPepSessionManager", (PepSessionManager,), {"peer": self})
+            manager_class = bind_session_manager(self)
             storage = DictStorage(Path(self.args.storage) if self.args.storage else None)
             self.manager = await manager_class.create(
                 [twomemo.Twomemo(storage)], storage, self.jid, initial_own_label=None,
@@ -272,7 +148,7 @@ class Peer:
         # store on it (mod_offline), so stored messages arrive after this.
         conn.client.send_presence()
         own, _ = await self.manager.get_own_device_information()
-        return {"event": "ready", "jid": self.jid, "device": own.device_id, "identityKey": own.identity_key.hex()}
+        return {"event": "ready", "jid": self.jid, **device_json(own)}
 
     async def offline(self) -> Json:
         if self.conn is None:
@@ -313,9 +189,11 @@ class Peer:
         _, manager = self.require_online()
         await manager.refresh_device_list(NAMESPACE, jid)
         infos = await manager.get_device_information(jid)
-        return {"event": "devices", "jid": jid, "devices": sorted(d.device_id for d in infos if (NAMESPACE, True) in d.active)}
+        active = sorted((d for d in infos if (NAMESPACE, True) in d.active), key=lambda d: d.device_id)
+        devices = [device_json(d) for d in active]
+        return {"event": "devices", "jid": jid, "devices": devices}
 
-    def require_online(self) -> "tuple[Connection, PepSessionManager]":
+    def require_online(self) -> Tuple[Connection, PepSessionManager]:
         if self.conn is None or self.manager is None:
             raise RuntimeError("offline")
         return self.conn, self.manager

@@ -80,7 +80,8 @@ function spawnCli(account: ParleyAccount, args: readonly string[]): ChildProcess
   const { server } = account;
   const common = ['--data', account.dataDir, '--server', server.host, '--port', String(server.port), '--ca', server.caFile];
   // PARLEY_KDF=fast: a cheap passphrase KDF for throwaway test stores (the store's own tests cover the real one).
-  const env = { ...process.env, PARLEY_PASSPHRASE: account.passphrase, PARLEY_PASSWORD: account.password, PARLEY_KDF: 'fast' };
+  // PARLEY_DEBUG: the engine's log lines (codes only, never text or keys) on stderr, shown when a test fails.
+  const env = { ...process.env, PARLEY_PASSPHRASE: account.passphrase, PARLEY_PASSWORD: account.password, PARLEY_KDF: 'fast', PARLEY_DEBUG: '1' };
   return spawn(TSX, [PARLEY_CLI, ...args, ...common], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
@@ -140,10 +141,6 @@ export async function parleySend(account: ParleyAccount, to: string, text: strin
 
 export function parleyDevices(account: ParleyAccount, jid: string): Promise<JsonLine[]> {
   return runParley(account, ['devices', '--jid', jid]);
-}
-
-export function parleyTrust(account: ParleyAccount, jid: string, device: number): Promise<JsonLine[]> {
-  return runParley(account, ['trust', '--jid', jid, '--device', String(device)]);
 }
 
 export function parleyHistory(account: ParleyAccount, withJid: string): Promise<JsonLine[]> {
@@ -216,7 +213,7 @@ export class ParleyListener {
   }
 
   /** Resolves once `count` messages from `from` arrived; rejects on an error line, exit or timeout. */
-  waitForMessages(from: string, count: number, timeoutMs = 60_000): Promise<ParleyReceived[]> {
+  waitForMessages(from: string, count: number, timeoutMs = 30_000): Promise<ParleyReceived[]> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
         const errors = this.errors();

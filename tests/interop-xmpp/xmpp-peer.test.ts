@@ -38,9 +38,12 @@ afterAll(async () => {
 });
 
 describe('python-omemo XMPP peer against Prosody', () => {
-  it('publishes its device list over PEP where the other account can read it', async () => {
-    expect(await anne!.devices(jidOf(BERT))).toEqual([bert!.identity.device]);
-    expect(await bert!.devices(jidOf(ANNE))).toEqual([anne!.identity.device]);
+  it('publishes its device list and bundle over PEP where the other account can read them', async () => {
+    const published = (peer: XmppPeer) => [
+      { device: peer.identity.device, identityKey: peer.identity.identityKey, fingerprint: peer.identity.fingerprint },
+    ];
+    expect(await anne!.devices(jidOf(BERT))).toEqual(published(bert!));
+    expect(await bert!.devices(jidOf(ANNE))).toEqual(published(anne!));
   });
 
   it('exchanges OMEMO:2 messages both ways, each wrapped in an XEP-0420 envelope with all affixes', async () => {

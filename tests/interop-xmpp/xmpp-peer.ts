@@ -29,11 +29,16 @@ export interface XmppPeerOptions {
   readonly timeoutMs?: number;
 }
 
-export interface PeerIdentity {
+export interface PeerIdentity extends PeerDevice {
   readonly jid: string;
+}
+
+export interface PeerDevice {
   readonly device: number;
-  /** Ed25519 identity key, hex. */
+  /** Ed25519 identity key (from the device's bundle), hex. */
   readonly identityKey: string;
+  /** python-omemo's format_identity_key: the key's Curve25519 form in 8 groups of 8 hex digits, space-separated. */
+  readonly fingerprint: string;
 }
 
 /** A message python decrypted. */
@@ -86,7 +91,7 @@ export class XmppPeer {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     const args = [XMPP_PEER_SCRIPT, '--jid', options.jid, '--host', options.server.host, '--port', String(options.server.port), '--ca', options.server.caFile];
     if (options.storageFile !== undefined) args.push('--storage', options.storageFile);
-    const env = { ...process.env, PYTHONUNBUFFERED: '1', PEER_XMPP_PASSWORD: options.password, ...(options.debug ? { OMEMO_PEER_DEBUG: '1' } : {}) };
+    const env = { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1', PEER_XMPP_PASSWORD: options.password, ...(options.debug ? { OMEMO_PEER_DEBUG: '1' } : {}) };
     this.child = spawn(PYTHON, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (chunk: string) => {
@@ -129,9 +134,9 @@ export class XmppPeer {
     return identityOf(await this.command('online', {}));
   }
 
-  /** The OMEMO:2 device ids `jid` publishes. */
-  async devices(jid: string): Promise<number[]> {
-    return (await this.command('devices', { jid }))['devices'] as number[];
+  /** The OMEMO:2 devices `jid` publishes, with the identity keys of their bundles, by device id. */
+  async devices(jid: string): Promise<PeerDevice[]> {
+    return (await this.command('devices', { jid }))['devices'] as PeerDevice[];
   }
 
   /** Decrypted messages so far, optionally from one JID only. */
@@ -262,5 +267,10 @@ export class XmppPeer {
 }
 
 function identityOf(event: PeerEvent): PeerIdentity {
-  return { jid: event['jid'] as string, device: event['device'] as number, identityKey: event['identityKey'] as string };
+  return {
+    jid: event['jid'] as string,
+    device: event['device'] as number,
+    identityKey: event['identityKey'] as string,
+    fingerprint: event['fingerprint'] as string,
+  };
 }

@@ -77,7 +77,7 @@ describe('two Parley accounts through the engine against Prosody', () => {
     const again = await startClient(server, BOB, dirs.make('bob'));
     clients[1] = again;
     await waitFor(() => again.received.some((m) => m.id === sent.id), 15_000, 'caught up');
-    // Offline storage delivers it once more after our presence: it must be dropped as a duplicate.
+    // Any second copy (offline storage, a live resend) must be dropped as a duplicate.
     await new Promise((r) => setTimeout(r, 1_500));
     await again.engine.settle();
     expect(again.received.filter((m) => m.id === sent.id)).toHaveLength(1);

@@ -20,8 +20,8 @@ export const ALICE: Account = { user: 'alice', password: 'alice-Secret-1' };
 export const BOB: Account = { user: 'bob', password: 'bob-Secret-2' };
 export const CAROL: Account = { user: 'carol', password: 'carol-Secret-3' };
 
-export function startServer(accounts: readonly Account[] = [ALICE, BOB, CAROL]): Promise<ProsodyServer> {
-  return startProsody({ accounts });
+export function startServer(accounts: readonly Account[] = [ALICE, BOB, CAROL], logLevel: 'debug' | 'info' = 'info'): Promise<ProsodyServer> {
+  return startProsody({ accounts, logLevel });
 }
 
 export const jidOf = (server: ProsodyServer, account: Account): string => `${account.user}@${server.domain}`;

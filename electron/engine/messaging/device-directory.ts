@@ -7,19 +7,20 @@ import type { Element } from '@xmpp/xml';
 import { CryptoError } from '../crypto/errors.js';
 import { buildSession, getOwnBundle, type DeviceAddress } from '../protocol/index.js';
 import type { Device } from '../store/index.js';
+import { isXmppError } from '../xmpp/errors.js';
 import { sameBareJid } from '../xmpp/jid.js';
 import type { EngineContext } from './context.js';
 import { MessagingError, reasonOf } from './errors.js';
 import { DEVICE_LIST_ITEM, NODE_BUNDLES, NODE_DEVICES, NS_OMEMO2, NS_PUBSUB_EVENT } from './namespaces.js';
 import { bundleElement, deviceListElement, parseBundle, parseDeviceList, type DeviceListEntry } from './omemo-xml.js';
-import { isTrusted } from './trust.js';
+import { isTrusted, settleTrust } from './trust.js';
 
 /** XEP-0384 §5.3.1/§5.3.2: both nodes world-readable; the bundles node keeps one item per device. */
 export const DEVICE_LIST_OPTIONS = { 'pubsub#access_model': 'open' } as const;
 export const BUNDLE_OPTIONS = { 'pubsub#access_model': 'open', 'pubsub#max_items': 'max' } as const;
 
 /** Bundle fetches in flight at once: a list with hundreds of stale devices must not flood the server. */
-const FETCH_CONCURRENCY = 8;
+const FETCH_CONCURRENCY = 16;
 /** A device whose bundle could not be fetched is not asked again for this long. */
 const BUNDLE_RETRY_MS = 10 * 60_000;
 
@@ -122,6 +123,16 @@ export class DeviceDirectory {
     return all.filter((d) => d.active && !(sameBareJid(jid, this.ctx.jid) && d.deviceId === this.ctx.deviceId) && isTrusted(d, all));
   }
 
+  /** Persists blind trust for the devices a message is about to be encrypted for. */
+  settleTrust(addresses: readonly DeviceAddress[]): void {
+    const { devices } = this.ctx.store;
+    for (const address of addresses) {
+      const all = devices.listForJid(address.jid);
+      const device = all.find((d) => d.deviceId === address.deviceId);
+      if (device) settleTrust(devices, device, all);
+    }
+  }
+
   /**
    * The recipients of a message to `peer`: its trusted devices and our own other trusted
    * devices, each with a session (built from a fetched bundle when missing). Devices whose
@@ -135,6 +146,15 @@ export class DeviceDirectory {
     // Trust may have changed while we fetched (identity key replaced): filter again.
     const ready = [...this.trustedDevices(peer), ...(sameBareJid(peer, this.ctx.jid) ? [] : this.trustedDevices(this.ctx.jid))];
     return ready.filter((d) => this.ctx.store.protocol.loadSession(d) !== undefined).map((d) => ({ jid: d.jid, deviceId: d.deviceId }));
+  }
+
+  /** Builds sessions (learning identity keys) with the listed devices of `jid` we have none with. */
+  async completeSessions(jid: string): Promise<void> {
+    const own = sameBareJid(jid, this.ctx.jid);
+    const missing = this.ctx.store.devices
+      .listForJid(jid)
+      .filter((d) => d.active && !(own && d.deviceId === this.ctx.deviceId) && this.ctx.store.protocol.loadSession(d) === undefined);
+    await inBatches(missing, FETCH_CONCURRENCY, async (d) => void (await this.buildSessionWith(d)));
   }
 
   /** Fetches the device's bundle and builds a session; false when it cannot. */
@@ -153,7 +173,8 @@ export class DeviceDirectory {
       this.#bundleFailedAt.delete(key);
       return true;
     } catch (error) {
-      this.#bundleFailedAt.set(key, this.ctx.now());
+      // A lost connection says nothing about the device: only remember real failures.
+      if (!isXmppError(error, 'not-connected') && !isXmppError(error, 'timeout')) this.#bundleFailedAt.set(key, this.ctx.now());
       if (error instanceof CryptoError && error.code === 'identity-changed') {
         this.ctx.emit('devices', { jid: address.jid, added: [], removed: [], identityChanged: [address.deviceId] });
       }

@@ -198,12 +198,11 @@ export class MessagingEngine {
     this.#ctx.emit('devices', { jid: bareJid(jid), added: [], removed: [], identityChanged: [] });
   }
 
-  /** Fetches `jid`'s device list now, and the bundles of devices whose identity key we lack (fingerprints). */
+  /** Fetches `jid`'s device list now, and the bundles of devices we have no session with (fingerprints). */
   async refreshDevices(jid: string): Promise<DeviceInfo[]> {
     const bare = bareJid(jid);
     await this.#directory.fetchDeviceList(bare);
-    const unknown = this.#ctx.store.devices.listForJid(bare).filter((d) => d.active && !d.identityKey && !(bare === this.jid && d.deviceId === this.deviceId));
-    for (const d of unknown) await this.#directory.buildSessionWith({ jid: bare, deviceId: d.deviceId });
+    await this.#directory.completeSessions(bare);
     return this.devices(bare);
   }
 
@@ -241,7 +240,7 @@ export class MessagingEngine {
     void this.#queue.push(() => this.#signIn(), (e) => this.#ctx.log(`sign-in-failed reason=${reasonOf(e)}`));
   }
 
-  /** XEP-0384 §6 order: publish, catch up, then delete consumed pre-keys, then go live. */
+  /** XEP-0384 §6 order: publish, go available, catch up, then delete consumed pre-keys and flush. */
   async #signIn(): Promise<void> {
     const { transport, store, log } = this.#ctx;
     const since = this.#lastOnline - CATCH_UP_MARGIN_MS;
@@ -250,6 +249,10 @@ export class MessagingEngine {
     try {
       await transport.iq('set', xml('enable', { xmlns: NS_CARBONS })).catch((e: unknown) => log(`carbons-unavailable reason=${reasonOf(e)}`));
       await this.#directory.publishOwnDevice();
+      // Presence before the archive query: what arrives from now on comes live (queued behind
+      // this task), what came before is in the archive. Prosody skips offline delivery for
+      // clients that query the archive, so the other order would lose the gap between the two.
+      await transport.send(xml('presence', {}, capsElement(CAPABILITIES)));
       if (!this.#newDevice || this.#signedInOnce) {
         const handled = await this.#catchUp.run(since).catch((e: unknown) => {
           log(`catch-up-failed reason=${reasonOf(e)}`);
@@ -257,7 +260,6 @@ export class MessagingEngine {
         });
         log(`catch-up-done messages=${handled}`);
       }
-      await transport.send(xml('presence', {}, capsElement(CAPABILITIES)));
     } finally {
       this.#catchingUp = false;
       this.#incoming.catchingUp = false;

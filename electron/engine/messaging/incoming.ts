@@ -18,7 +18,7 @@ import { NS_OMEMO2, NS_RECEIPTS } from './namespaces.js';
 import { parseEncrypted } from './omemo-xml.js';
 import type { Outgoing } from './outgoing.js';
 import { originIdOf, receiptStanza, type InboundMessage } from './stanzas.js';
-import { isTrusted } from './trust.js';
+import { settleTrust } from './trust.js';
 
 /** Consecutive failures from one device before we replace the session (XEP-0384 §6). */
 export const RESET_AFTER_FAILURES = 3;
@@ -176,7 +176,7 @@ export class Incoming {
     }
     const devices = ctx.store.devices.listForJid(message.sender.jid);
     const device = devices.find((d) => d.deviceId === message.sender.deviceId);
-    const trusted = device !== undefined && isTrusted(device, devices);
+    const trusted = device !== undefined && settleTrust(ctx.store.devices, device, devices);
     const body = opened.body ?? '';
     const row: Message = {
       ...base,

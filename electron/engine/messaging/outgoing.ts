@@ -43,6 +43,7 @@ export class Outgoing {
     const id = randomUUID();
     const now = ctx.now();
     ctx.store.transaction(() => {
+      this.directory.settleTrust(recipients);
       const envelope = buildEnvelope({ body: text, from: ctx.jid, to, time: now });
       const encrypted = encryptMessage(ctx.protocol, envelope, recipients);
       const stanza = encryptedMessageStanza(to, id, encrypted, { receipt: true });

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, diffieHellman, randomBytes as nodeRandomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { CryptoError } from '../errors.js';
 import { assertLength, isAllZero } from '../bytes.js';
 import type { AsymmetricBackend, KeyPair } from './types.js';
@@ -51,11 +51,16 @@ function derivePublic(crv: Curve, privateKey: Uint8Array): Uint8Array {
   return unb64u(createPublicKey(privateObject(crv, privateKey)).export({ format: 'jwk' }).x);
 }
 
+/*
+ * Key pairs come from 32 random bytes plus one import, not from generateKeyPairSync: on
+ * Node 20.20 a garbage collection during the JWK export of a freshly generated key can
+ * deadlock the process (the key-generation job's destructor waits on a lock the export holds;
+ * seen in about one of four 10,000-step ping-pong runs). Import + derive costs the same and
+ * leaves the private KeyObject cached for the DH operations that follow.
+ */
 function generate(crv: Curve): KeyPair {
-  const { privateKey } = crv === 'X25519' ? generateKeyPairSync('x25519') : generateKeyPairSync('ed25519');
-  const jwk = privateKey.export({ format: 'jwk' });
-  remember(crv + jwk.d, privateKey);
-  return { privateKey: unb64u(jwk.d), publicKey: unb64u(jwk.x) };
+  const privateKey = new Uint8Array(nodeRandomBytes(32));
+  return { privateKey, publicKey: derivePublic(crv, privateKey) };
 }
 
 export const nodeBackend: AsymmetricBackend = {

@@ -4,7 +4,7 @@
  * one-byte constant. Sending and receiving chains are distinct types (tagged by `kind`) so one
  * can never be passed where the other is expected.
  */
-import { hmacSha256Native } from './native-kdf.js';
+import { hmacSha256 } from '../primitives.js';
 
 /** HMAC input that derives the message key (twomemo MESSAGE_CHAIN_CONSTANT[1], libsignal MESSAGE_KEY_SEED). */
 export const MESSAGE_KEY_SEED = Uint8Array.of(0x01);
@@ -42,8 +42,8 @@ interface ChainStep {
 
 function stepChainKey(chainKey: Uint8Array): ChainStep {
   return {
-    messageKey: hmacSha256Native(chainKey, MESSAGE_KEY_SEED),
-    nextChainKey: hmacSha256Native(chainKey, CHAIN_KEY_SEED),
+    messageKey: hmacSha256(chainKey, MESSAGE_KEY_SEED),
+    nextChainKey: hmacSha256(chainKey, CHAIN_KEY_SEED),
   };
 }
 

@@ -4,8 +4,8 @@
  * key. OMEMO:2 uses info "OMEMO Root Chain"; legacy OMEMO "WhisperRatchet" (injected).
  */
 import { wipe } from '../bytes.js';
-import { utf8 } from '../primitives.js';
-import { hkdfSha256Native } from './native-kdf.js';
+import { hkdfSha256, utf8 } from '../primitives.js';
+
 
 export const ROOT_KEY_LENGTH = 32;
 const CHAIN_KEY_LENGTH = 32;
@@ -17,7 +17,7 @@ export interface RootStep {
 
 /** KDF_RK(rk, dh_out): the DH output is the input key material, the root key the salt. */
 export function advanceRootChain(rootInfo: string, rootKey: Uint8Array, dhOutput: Uint8Array): RootStep {
-  const output = hkdfSha256Native(dhOutput, rootKey, utf8(rootInfo), ROOT_KEY_LENGTH + CHAIN_KEY_LENGTH);
+  const output = hkdfSha256(dhOutput, rootKey, utf8(rootInfo), ROOT_KEY_LENGTH + CHAIN_KEY_LENGTH);
   const step = { rootKey: output.slice(0, ROOT_KEY_LENGTH), chainKey: output.slice(ROOT_KEY_LENGTH) };
   wipe(output);
   return step;

@@ -38,7 +38,7 @@ export class Peer {
       ratchetDecrypt(this.params, this.state, message);
     } catch (error) {
       if (this.state !== stateObject || !Buffer.from(encodeRatchetState(this.state)).equals(before)) {
-        throw new Error('state changed on a rejected message');
+        throw new Error('state changed on a rejected message', { cause: error });
       }
       return error;
     }

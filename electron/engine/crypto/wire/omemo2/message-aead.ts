@@ -15,8 +15,7 @@
  */
 import { equalBytes, wipe } from '../../bytes.js';
 import { CryptoError } from '../../errors.js';
-import { aesCbcDecrypt, aesCbcEncrypt, utf8 } from '../../primitives.js';
-import { hkdfSha256Native, hmacSha256Native } from '../../ratchet/native-kdf.js';
+import { aesCbcDecrypt, aesCbcEncrypt, hkdfSha256, hmacSha256, utf8 } from '../../primitives.js';
 import type { MessageAead, RatchetHeader } from '../../ratchet/types.js';
 import {
   MAC_LENGTH,
@@ -46,7 +45,7 @@ interface MessageSecrets {
 
 function deriveMessageSecrets(messageKey: Uint8Array): MessageSecrets {
   const length = AES_KEY_LENGTH + MAC_KEY_LENGTH + IV_LENGTH;
-  const material = hkdfSha256Native(messageKey, MESSAGE_KEY_SALT, MESSAGE_KEY_INFO_BYTES, length);
+  const material = hkdfSha256(messageKey, MESSAGE_KEY_SALT, MESSAGE_KEY_INFO_BYTES, length);
   return {
     material,
     aesKey: material.subarray(0, AES_KEY_LENGTH),
@@ -56,7 +55,7 @@ function deriveMessageSecrets(messageKey: Uint8Array): MessageSecrets {
 }
 
 function computeMac(macKey: Uint8Array, ad: Uint8Array, omemoMessage: Uint8Array): Uint8Array {
-  return hmacSha256Native(macKey, ad, omemoMessage).subarray(0, MAC_LENGTH);
+  return hmacSha256(macKey, ad, omemoMessage).subarray(0, MAC_LENGTH);
 }
 
 function checkAssociatedData(ad: Uint8Array): void {

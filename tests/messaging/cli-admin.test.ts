@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProsodyServer } from '../../scripts/prosody/launcher.js';
+import { CLI_PASSPHRASE, parley as spawnParley, run as runParley, spawnWith, type Run } from './cli-harness.js';
+import { ALICE, BOB, jidOf, startServer, tempDirs, type Account } from './helpers.js';
+
+let server: ProsodyServer;
+const dirs = tempDirs();
+
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.stop();
+  dirs.cleanup();
+});
+
+const parley = (account: Account, dir: string, args: string[], env?: Record<string, string | undefined>) => spawnParley(server, account, dir, args, env);
+const run = (account: Account, dir: string, args: string[], env?: Record<string, string | undefined>): Promise<Run> => runParley(server, account, dir, args, env);
+
+describe('the headless client: history, devices, trust and failures', () => {
+  const aliceDir = dirs.make('alice');
+  const bobDir = dirs.make('bob');
+  let aliceJid: string;
+  let bobJid: string;
+  let aliceLogin: Record<string, unknown>;
+
+  beforeAll(async () => {
+    aliceJid = jidOf(server, ALICE);
+    bobJid = jidOf(server, BOB);
+    const [a, b] = await Promise.all([run(ALICE, aliceDir, ['login', '--jid', aliceJid]), run(BOB, bobDir, ['login', '--jid', bobJid])]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    aliceLogin = a.lines[0]!;
+    for (const [account, dir, to, text] of [
+      [ALICE, aliceDir, bobJid, 'hi bob, from the cli'],
+      [BOB, bobDir, aliceJid, 'hello alice'],
+      [ALICE, aliceDir, bobJid, 'while you were offline'],
+    ] as const) expect((await run(account, dir, ['send', '--to', to, '--text', text])).code).toBe(0);
+  }, 60_000);
+
+  it('lists history oldest first, devices with fingerprints, and records trust decisions', async () => {
+    const history = await run(BOB, bobDir, ['history', '--with', aliceJid]);
+    expect(history.code).toBe(0);
+    expect(history.lines.map((l) => [l.direction, l.body])).toEqual([
+      ['in', 'hi bob, from the cli'],
+      ['out', 'hello alice'],
+      ['in', 'while you were offline'],
+    ]);
+    const devices = await run(BOB, bobDir, ['devices', '--jid', aliceJid], { PARLEY_PASSWORD: undefined });
+    expect(devices.lines).toEqual([expect.objectContaining({ jid: aliceJid, device: aliceLogin.device, fingerprint: aliceLogin.fingerprint, trust: 'trusted' })]);
+    const trust = await run(BOB, bobDir, ['trust', '--jid', aliceJid, '--device', String(aliceLogin.device)], { PARLEY_PASSWORD: undefined });
+    expect(trust.code).toBe(0);
+    const after = await run(BOB, bobDir, ['devices', '--jid', aliceJid], { PARLEY_PASSWORD: undefined });
+    expect(after.lines[0]).toMatchObject({ trust: 'verified' });
+    const untrust = await run(BOB, bobDir, ['trust', '--jid', aliceJid, '--device', String(aliceLogin.device), '--untrust'], { PARLEY_PASSWORD: undefined });
+    expect(untrust.code).toBe(0);
+    expect((await run(BOB, bobDir, ['devices', '--jid', aliceJid], { PARLEY_PASSWORD: undefined })).lines[0]).toMatchObject({ trust: 'untrusted', trusted: false });
+  }, 60_000);
+
+  it('fails with one line on stderr and a non-zero exit, never echoing secrets', async () => {
+    const cases: [string, () => Promise<Run>, RegExp][] = [
+      ['wrong passphrase', () => run(ALICE, aliceDir, ['history', '--with', bobJid], { PARLEY_PASSPHRASE: 'not-it' }), /wrong passphrase/],
+      ['wrong password', () => run(ALICE, aliceDir, ['send', '--to', bobJid, '--text', 'x'], { PARLEY_PASSWORD: 'Wrong-Password-7' }), /wrong password/],
+      ['no store', () => run(ALICE, dirs.make('nowhere'), ['history', '--with', bobJid]), /run login first/],
+      ['usage', () => run(ALICE, aliceDir, ['send', '--to', bobJid]), /--text is required/],
+    ];
+    for (const [what, attempt, pattern] of cases) {
+      const r = await attempt();
+      expect(r.code, what).not.toBe(0);
+      expect(r.stderr.trim().split('\n')[0], what).toMatch(pattern);
+      expect(r.stderr).not.toMatch(/not-it|Wrong-Password-7/);
+      expect(r.stderr).not.toContain(ALICE.password);
+      expect(r.stderr).not.toContain(CLI_PASSPHRASE);
+    }
+  }, 60_000);
+
+  it('reports an unreachable server, a rejected certificate and a locked store', async () => {
+    const unreachable = await spawnWith(['send', '--to', bobJid, '--text', 'x', '--data', aliceDir, '--server', server.host, '--port', '1', '--ca', server.caFile], ALICE.password);
+    expect(unreachable.stderr).toMatch(/^parley: server unreachable/);
+    const noCa = await spawnWith(['send', '--to', bobJid, '--text', 'x', '--data', aliceDir, '--server', server.host, '--port', String(server.port)], ALICE.password);
+    expect(noCa.stderr).toMatch(/^parley: certificate rejected/);
+    const listening = parley(ALICE, aliceDir, ['listen', '--timeout', '10']);
+    await listening.line((l) => l.ready === true);
+    const locked = await run(ALICE, aliceDir, ['history', '--with', bobJid]);
+    expect(locked.code).not.toBe(0);
+    expect(locked.stderr).toMatch(/locked by another process/);
+  }, 60_000);
+});
+
