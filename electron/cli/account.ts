@@ -26,7 +26,10 @@ function protector() {
 /** The existing store in --data; `create` makes one when the folder holds none (login). */
 export async function openAccountStore(args: ParsedArgs, create = false): Promise<Store> {
   const dir = required(args, 'data');
-  if (create && describeStore(dir) === undefined) return createStore({ dir, protector: protector() });
+  if (describeStore(dir) === undefined) {
+    if (!create) throw new CliError('no store in the --data folder: run login first');
+    return createStore({ dir, protector: protector() });
+  }
   return openStore({ dir, protector: protector() });
 }
 

@@ -35,6 +35,8 @@ describe('the headless client: history, devices, trust and failures', () => {
       [BOB, bobDir, aliceJid, 'hello alice'],
       [ALICE, aliceDir, bobJid, 'while you were offline'],
     ] as const) expect((await run(account, dir, ['send', '--to', to, '--text', text])).code).toBe(0);
+    // Bob signs in once more to pick up the last one.
+    expect((await run(BOB, bobDir, ['listen', '--count', '1', '--timeout', '20'])).code).toBe(0);
   }, 60_000);
 
   it('lists history oldest first, devices with fingerprints, and records trust decisions', async () => {
@@ -83,6 +85,7 @@ describe('the headless client: history, devices, trust and failures', () => {
     const locked = await run(ALICE, aliceDir, ['history', '--with', bobJid]);
     expect(locked.code).not.toBe(0);
     expect(locked.stderr).toMatch(/locked by another process/);
+    expect((await listening.stop()).code).toBe(0);
   }, 60_000);
 });
 

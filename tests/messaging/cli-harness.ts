@@ -17,6 +17,8 @@ export interface Running {
   /** Resolves with the first stdout line matching `match`. */
   line(match: (l: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   done: Promise<Run>;
+  /** Ends the process (SIGTERM: listen exits 0). */
+  stop(): Promise<Run>;
 }
 
 export function parley(server: ProsodyServer, account: Account, dir: string, args: string[], env: Record<string, string | undefined> = {}): Running {
@@ -46,6 +48,10 @@ export function parley(server: ProsodyServer, account: Account, dir: string, arg
   const done = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, lines, stderr })));
   return {
     done,
+    stop() {
+      child.kill('SIGTERM');
+      return done;
+    },
     line: (match, timeoutMs = 20_000) =>
       new Promise((resolve, reject) => {
         const found = lines.find(match);

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
+import type { Store } from '../store/index.js';
 import { xml } from '../xmpp/xml.js';
 import type { EngineContext } from './context.js';
 import { NS_DATA_FORMS, NS_MAM, NS_RSM } from './namespaces.js';
@@ -72,4 +73,18 @@ export class ArchiveCatchUp {
     }
     return handled;
   }
+}
+
+/**
+ * When this store last saw traffic: the newest message's arrival, else the device's creation
+ * (its first signed pre-key): nothing older can have been encrypted for this device.
+ */
+export function lastActivity(store: Store, now: number): number {
+  let newest = 0;
+  for (const summary of store.conversationList()) {
+    const m = summary.lastMessage;
+    if (m) newest = Math.max(newest, m.receivedAt ?? m.sentAt);
+  }
+  if (newest === 0) newest = Math.min(now, ...store.protocol.listSignedPreKeys().map((k) => k.createdAt));
+  return Math.min(newest, now);
 }

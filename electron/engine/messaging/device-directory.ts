@@ -1,7 +1,7 @@
 /**
- * Device lists and bundles over PEP (XEP-0384 §5.3): publishing ours, caching contacts'
- * lists in the store, fetching bundles on demand and building sessions with the devices we
- * may encrypt to.
+ * Device lists and bundles over PEP (XEP-0384 §5.3, via xmpp/omemo2-pep.ts): publishing
+ * ours, caching contacts' lists in the store, fetching bundles on demand and building
+ * sessions with the devices we may encrypt to.
  */
 import type { Element } from '@xmpp/xml';
 import { CryptoError } from '../crypto/errors.js';
@@ -9,15 +9,12 @@ import { buildSession, getOwnBundle, type DeviceAddress } from '../protocol/inde
 import type { Device } from '../store/index.js';
 import { isXmppError } from '../xmpp/errors.js';
 import { sameBareJid } from '../xmpp/jid.js';
+import { DEVICE_LIST_ITEM_ID, NODE_DEVICES, parseDeviceList, type DeviceListEntry } from '../xmpp/omemo2-elements.js';
+import { fetchBundle, fetchDeviceList, publishBundle, publishDeviceList } from '../xmpp/omemo2-pep.js';
+import { parsePepEvent } from '../xmpp/pep.js';
 import type { EngineContext } from './context.js';
 import { MessagingError, reasonOf } from './errors.js';
-import { DEVICE_LIST_ITEM, NODE_BUNDLES, NODE_DEVICES, NS_OMEMO2, NS_PUBSUB_EVENT } from './namespaces.js';
-import { bundleElement, deviceListElement, parseBundle, parseDeviceList, type DeviceListEntry } from './omemo-xml.js';
 import { isTrusted, settleTrust } from './trust.js';
-
-/** XEP-0384 §5.3.1/§5.3.2: both nodes world-readable; the bundles node keeps one item per device. */
-export const DEVICE_LIST_OPTIONS = { 'pubsub#access_model': 'open' } as const;
-export const BUNDLE_OPTIONS = { 'pubsub#access_model': 'open', 'pubsub#max_items': 'max' } as const;
 
 /** Bundle fetches in flight at once: a list with hundreds of stale devices must not flood the server. */
 const FETCH_CONCURRENCY = 16;
@@ -39,15 +36,13 @@ export class DeviceDirectory {
   async publishOwnDevice(): Promise<void> {
     const { ctx } = this;
     const current = await this.fetchDeviceList(ctx.jid);
-    if (!current.some((e) => e.deviceId === ctx.deviceId)) {
-      await this.publishDeviceList([...current, { deviceId: ctx.deviceId }]);
-    }
+    if (!current.some((e) => e.id === ctx.deviceId)) await this.publishDeviceList([...current, { id: ctx.deviceId }]);
     await this.publishBundle();
   }
 
   async publishDeviceList(entries: readonly DeviceListEntry[]): Promise<void> {
     try {
-      await this.ctx.transport.publish(NODE_DEVICES, { id: DEVICE_LIST_ITEM, payload: deviceListElement(entries) }, DEVICE_LIST_OPTIONS);
+      await publishDeviceList(this.ctx.transport, entries);
     } catch (error) {
       throw new MessagingError('publish-failed', `the server refused our device list (${reasonOf(error)})`, { cause: error });
     }
@@ -55,25 +50,21 @@ export class DeviceDirectory {
   }
 
   async publishBundle(): Promise<void> {
-    const bundle = getOwnBundle(this.ctx.protocol);
     try {
-      await this.ctx.transport.publish(NODE_BUNDLES, { id: String(this.ctx.deviceId), payload: bundleElement(bundle) }, BUNDLE_OPTIONS);
+      await publishBundle(this.ctx.transport, getOwnBundle(this.ctx.protocol));
     } catch (error) {
       throw new MessagingError('publish-failed', `the server refused our bundle (${reasonOf(error)})`, { cause: error });
     }
   }
 
-  /** Fetches `jid`'s device list and caches it; returns the entries. */
+  /** Fetches `jid`'s device list and caches it; a malformed list counts as empty (logged). */
   async fetchDeviceList(jid: string): Promise<DeviceListEntry[]> {
-    const items = await this.ctx.transport.fetchItems(jid, NODE_DEVICES, DEVICE_LIST_ITEM);
-    const item = items.find((i) => i.id === DEVICE_LIST_ITEM) ?? items[0];
     let entries: DeviceListEntry[] = [];
-    if (item) {
-      try {
-        entries = parseDeviceList(item.payload);
-      } catch (error) {
-        this.ctx.log(`device-list-malformed jid-hash reason=${reasonOf(error)}`);
-      }
+    try {
+      entries = await fetchDeviceList(this.ctx.transport, jid);
+    } catch (error) {
+      if (!isXmppError(error, 'malformed')) throw error;
+      this.ctx.log(`device-list-malformed reason=${reasonOf(error)}`);
     }
     this.apply(jid, entries);
     this.#fresh.add(jid);
@@ -85,23 +76,22 @@ export class DeviceDirectory {
    * true when the stanza was one. Our own list without our device gets it back.
    */
   handleNotification(stanza: Element): boolean {
-    const items = stanza.getChild('event', NS_PUBSUB_EVENT)?.getChild('items');
-    if (!items || items.attrs.node !== NODE_DEVICES) return false;
-    const from = stanza.attrs.from ?? this.ctx.jid;
-    if (from.includes('/')) return true; // PEP events come from the bare JID
-    const payload = items.getChildren('item').find((i) => (i.attrs.id ?? DEVICE_LIST_ITEM) === DEVICE_LIST_ITEM)?.getChild('devices', NS_OMEMO2);
-    if (!payload) return true;
+    const event = parsePepEvent(stanza);
+    if (!event) return false;
+    if (event.node !== NODE_DEVICES) return true;
+    const item = event.items.find((i) => i.id === DEVICE_LIST_ITEM_ID) ?? event.items[0];
+    if (!item) return true;
     let entries: DeviceListEntry[];
     try {
-      entries = parseDeviceList(payload);
+      entries = parseDeviceList(item.payload);
     } catch (error) {
       this.ctx.log(`device-list-malformed reason=${reasonOf(error)}`);
       return true;
     }
-    this.apply(from, entries);
-    this.#fresh.add(from);
-    if (sameBareJid(from, this.ctx.jid) && !entries.some((e) => e.deviceId === this.ctx.deviceId)) {
-      this.publishDeviceList([...entries, { deviceId: this.ctx.deviceId }]).catch((e: unknown) => this.ctx.log(`device-list-republish-failed reason=${reasonOf(e)}`));
+    this.apply(event.from, entries);
+    this.#fresh.add(event.from);
+    if (sameBareJid(event.from, this.ctx.jid) && !entries.some((e) => e.id === this.ctx.deviceId)) {
+      this.publishDeviceList([...entries, { id: this.ctx.deviceId }]).catch((e: unknown) => this.ctx.log(`device-list-republish-failed reason=${reasonOf(e)}`));
     }
     return true;
   }
@@ -110,8 +100,8 @@ export class DeviceDirectory {
   apply(jid: string, entries: readonly DeviceListEntry[]): void {
     const { store, now } = this.ctx;
     const before = new Set(store.devices.listForJid(jid).filter((d) => d.active).map((d) => d.deviceId));
-    store.devices.applyDeviceList(jid, entries.map((e) => e.deviceId), 'omemo:2', now());
-    const after = new Set(entries.map((e) => e.deviceId));
+    store.devices.applyDeviceList(jid, entries.map((e) => e.id), 'omemo:2', now());
+    const after = new Set(entries.map((e) => e.id));
     const added = [...after].filter((id) => !before.has(id));
     const removed = [...before].filter((id) => !after.has(id));
     if (added.length > 0 || removed.length > 0) this.ctx.emit('devices', { jid, added, removed, identityChanged: [] });
@@ -120,7 +110,7 @@ export class DeviceDirectory {
   /** The devices of `jid` we may encrypt to (own device excluded), by the trust policy. */
   trustedDevices(jid: string): Device[] {
     const all = this.ctx.store.devices.listForJid(jid);
-    return all.filter((d) => d.active && !(sameBareJid(jid, this.ctx.jid) && d.deviceId === this.ctx.deviceId) && isTrusted(d, all));
+    return all.filter((d) => d.active && !this.#isSelf(jid, d.deviceId) && isTrusted(d, all));
   }
 
   /** Persists blind trust for the devices a message is about to be encrypted for. */
@@ -139,21 +129,24 @@ export class DeviceDirectory {
    * bundle is missing or invalid are left out (logged).
    */
   async recipientsFor(peer: string): Promise<DeviceAddress[]> {
-    for (const jid of [peer, this.ctx.jid]) if (!this.#fresh.has(jid)) await this.fetchDeviceList(jid).catch((e: unknown) => this.ctx.log(`device-list-fetch-failed reason=${reasonOf(e)}`));
-    const candidates = [...this.trustedDevices(peer), ...(sameBareJid(peer, this.ctx.jid) ? [] : this.trustedDevices(this.ctx.jid))];
-    const missing = candidates.filter((d) => this.ctx.store.protocol.loadSession(d) === undefined);
+    const accounts = sameBareJid(peer, this.ctx.jid) ? [peer] : [peer, this.ctx.jid];
+    for (const jid of accounts) {
+      if (!this.#fresh.has(jid)) await this.fetchDeviceList(jid).catch((e: unknown) => this.ctx.log(`device-list-fetch-failed reason=${reasonOf(e)}`));
+    }
+    const candidates = () => accounts.flatMap((jid) => this.trustedDevices(jid));
+    const missing = candidates().filter((d) => this.ctx.store.protocol.loadSession(d) === undefined);
     await inBatches(missing, FETCH_CONCURRENCY, async (d) => void (await this.buildSessionWith(d)));
     // Trust may have changed while we fetched (identity key replaced): filter again.
-    const ready = [...this.trustedDevices(peer), ...(sameBareJid(peer, this.ctx.jid) ? [] : this.trustedDevices(this.ctx.jid))];
-    return ready.filter((d) => this.ctx.store.protocol.loadSession(d) !== undefined).map((d) => ({ jid: d.jid, deviceId: d.deviceId }));
+    return candidates()
+      .filter((d) => this.ctx.store.protocol.loadSession(d) !== undefined)
+      .map((d) => ({ jid: d.jid, deviceId: d.deviceId }));
   }
 
   /** Builds sessions (learning identity keys) with the listed devices of `jid` we have none with. */
   async completeSessions(jid: string): Promise<void> {
-    const own = sameBareJid(jid, this.ctx.jid);
     const missing = this.ctx.store.devices
       .listForJid(jid)
-      .filter((d) => d.active && !(own && d.deviceId === this.ctx.deviceId) && this.ctx.store.protocol.loadSession(d) === undefined);
+      .filter((d) => d.active && !this.#isSelf(jid, d.deviceId) && this.ctx.store.protocol.loadSession(d) === undefined);
     await inBatches(missing, FETCH_CONCURRENCY, async (d) => void (await this.buildSessionWith(d)));
   }
 
@@ -163,10 +156,8 @@ export class DeviceDirectory {
     const failedAt = this.#bundleFailedAt.get(key);
     if (!opts.force && failedAt !== undefined && this.ctx.now() - failedAt < BUNDLE_RETRY_MS) return false;
     try {
-      const items = await this.ctx.transport.fetchItems(address.jid, NODE_BUNDLES, String(address.deviceId));
-      const item = items.find((i) => i.id === String(address.deviceId));
-      if (!item) throw new MessagingError('malformed', 'no bundle published');
-      const bundle = parseBundle(item.payload, address.deviceId);
+      const bundle = await fetchBundle(this.ctx.transport, address.jid, address.deviceId);
+      if (!bundle) throw new MessagingError('malformed', 'no bundle published');
       const hadKey = this.ctx.store.devices.get(address)?.identityKey !== undefined;
       this.ctx.store.transaction(() => buildSession(this.ctx.protocol, address, bundle));
       if (!hadKey) this.ctx.emit('devices', { jid: address.jid, added: [], removed: [], identityChanged: [address.deviceId] });
@@ -183,8 +174,7 @@ export class DeviceDirectory {
     }
   }
 
-  /** Next send re-fetches `jid`'s device list. */
-  markStale(jid: string): void {
-    this.#fresh.delete(jid);
+  #isSelf(jid: string, deviceId: number): boolean {
+    return sameBareJid(jid, this.ctx.jid) && deviceId === this.ctx.deviceId;
   }
 }

@@ -9,16 +9,17 @@ import { defaultBackend, type AsymmetricBackend } from '../crypto/backend/index.
 import { formatFingerprint } from '../crypto/fingerprint.js';
 import { deleteUsedPreKeys, replenishPreKeys, type ProtocolContext } from '../protocol/index.js';
 import type { Message, Store } from '../store/index.js';
-import { BASE_FEATURES, capsElement, discoInfoQuery, NS_DISCO_INFO, type ClientCapabilities } from '../xmpp/disco.js';
+import { capsElement, discoInfoQuery, NS_DISCO_INFO } from '../xmpp/disco.js';
 import { bareJid } from '../xmpp/jid.js';
 import { xml } from '../xmpp/xml.js';
-import { ArchiveCatchUp } from './catch-up.js';
+import { ArchiveCatchUp, lastActivity } from './catch-up.js';
+import { CAPABILITIES } from './capabilities.js';
 import type { EngineContext, Logger } from './context.js';
 import { DeviceDirectory } from './device-directory.js';
 import { MessagingError, reasonOf } from './errors.js';
 import type { DeviceInfo, EngineEvents } from './events.js';
 import { Incoming } from './incoming.js';
-import { NODE_DEVICES, NS_CARBONS, NS_OMEMO2 } from './namespaces.js';
+import { NS_CARBONS } from './namespaces.js';
 import { Outgoing, type SentMessage } from './outgoing.js';
 import { ensureOwnDevice, protocolContext } from './own-device.js';
 import { SerialQueue } from './serial-queue.js';
@@ -35,7 +36,7 @@ export interface EngineOptions {
   readonly now?: () => number;
   /** Receives one line per notable event; never message text or keys. */
   readonly log?: Logger;
-  /** One-time pre-keys of a new device (default 100, XEP-0384 §4.2). */
+  /** One-time pre-keys kept published (default 100, XEP-0384 §4.2). */
   readonly preKeyCount?: number;
 }
 
@@ -43,12 +44,6 @@ export interface EngineOptions {
 const CATCH_UP_MARGIN_MS = 2 * 60_000;
 const TICK_MS = 10_000;
 
-const CAPABILITIES: ClientCapabilities = {
-  node: 'https://parley.invalid/caps',
-  identities: [{ category: 'client', type: 'pc', name: 'Parley' }],
-  // XEP-0163 §4: '+notify' makes the server push contacts' device list changes to us.
-  features: [...BASE_FEATURES, NS_OMEMO2, `${NODE_DEVICES}+notify`, NS_CARBONS, 'urn:xmpp:receipts', 'urn:xmpp:sce:1'],
-};
 
 export class MessagingEngine {
   readonly #events = new EventEmitter();
@@ -68,6 +63,7 @@ export class MessagingEngine {
   #catchingUp = false;
   #bundleDirty = false;
   #ticker: NodeJS.Timeout | undefined;
+  readonly #preKeyTarget: number | undefined;
 
   constructor(options: EngineOptions) {
     const now = options.now ?? Date.now;
@@ -76,6 +72,7 @@ export class MessagingEngine {
     this.#protocol = protocolContext(store, options.backend ?? defaultBackend(), now);
     const { identity, created } = ensureOwnDevice(this.#protocol, store, transport.jid, options.preKeyCount);
     this.#newDevice = created;
+    this.#preKeyTarget = options.preKeyCount;
     this.#ctx = {
       store,
       transport,
@@ -283,7 +280,7 @@ export class MessagingEngine {
   async #republishBundle(): Promise<void> {
     this.#bundleDirty = false;
     try {
-      this.#ctx.store.transaction(() => replenishPreKeys(this.#protocol));
+      this.#ctx.store.transaction(() => replenishPreKeys(this.#protocol, this.#preKeyTarget));
       await this.#directory.publishBundle();
     } catch (error) {
       this.#bundleDirty = true;
@@ -297,18 +294,4 @@ export class MessagingEngine {
     void this.#outgoing.resendOverdue();
     if (this.#bundleDirty) void this.#republishBundle();
   }
-}
-
-/**
- * When this store last saw traffic: the newest message's arrival, else the device's creation
- * (its first signed pre-key): nothing older can have been encrypted for this device.
- */
-function lastActivity(store: Store, now: number): number {
-  let newest = 0;
-  for (const summary of store.conversationList()) {
-    const m = summary.lastMessage;
-    if (m) newest = Math.max(newest, m.receivedAt ?? m.sentAt);
-  }
-  if (newest === 0) newest = Math.min(now, ...store.protocol.listSignedPreKeys().map((k) => k.createdAt));
-  return Math.min(newest, now);
 }

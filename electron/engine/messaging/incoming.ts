@@ -9,13 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { decryptMessage, type DecryptResult, type DeviceAddress, type EncryptedMessage } from '../protocol/index.js';
 import type { Message } from '../store/index.js';
 import { bareJid, sameBareJid } from '../xmpp/jid.js';
+import { parseEncrypted } from '../xmpp/omemo2-elements.js';
+import { envelopeBody, parseEnvelope } from '../xmpp/sce.js';
 import type { EngineContext } from './context.js';
 import type { DeviceDirectory } from './device-directory.js';
-import { openEnvelope } from './envelope.js';
 import { reasonOf } from './errors.js';
 import type { ReceivedMessage } from './events.js';
 import { NS_OMEMO2, NS_RECEIPTS } from './namespaces.js';
-import { parseEncrypted } from './omemo-xml.js';
 import type { Outgoing } from './outgoing.js';
 import { originIdOf, receiptStanza, type InboundMessage } from './stanzas.js';
 import { settleTrust } from './trust.js';
@@ -167,7 +167,9 @@ export class Incoming {
     } as const;
     let opened;
     try {
-      opened = openEnvelope(result.envelope, { from: routing.sender, to: routing.to, now: ctx.now() });
+      // XEP-0420 §5: the affixes must match the stanza; the time must fit when it was sent.
+      const sentAt = inbound.delayedAt === undefined ? undefined : new Date(inbound.delayedAt);
+      opened = parseEnvelope(result.envelope, { stanzaFrom: routing.sender, stanzaTo: routing.to, now: new Date(ctx.now()), ...(sentAt ? { sentAt } : {}) });
     } catch (error) {
       // The ratchet step stays committed (the key is spent either way); the content is refused.
       const reason = reasonOf(error);
@@ -177,11 +179,12 @@ export class Incoming {
     const devices = ctx.store.devices.listForJid(message.sender.jid);
     const device = devices.find((d) => d.deviceId === message.sender.deviceId);
     const trusted = device !== undefined && settleTrust(ctx.store.devices, device, devices);
-    const body = opened.body ?? '';
+    const body = envelopeBody(opened) ?? '';
+    const sentAt = opened.time?.getTime() ?? inbound.delayedAt ?? ctx.now();
     const row: Message = {
       ...base,
       body,
-      sentAt: opened.time,
+      sentAt,
       state: routing.direction === 'in' ? 'delivered' : 'sent',
       ...(trusted ? {} : { stateReason: 'untrusted-device' }),
     };
@@ -192,7 +195,7 @@ export class Incoming {
       peerJid: routing.peer,
       direction: routing.direction,
       body,
-      timestamp: opened.time,
+      timestamp: sentAt,
       device: message.sender.deviceId,
       encryption: 'omemo:2',
       trusted,

@@ -3,7 +3,7 @@ export { MessagingEngine, type EngineOptions } from './engine.js';
 export { MessagingError, isMessagingError, type MessagingErrorCode } from './errors.js';
 export type * from './events.js';
 export type { SentMessage } from './outgoing.js';
-export type { Transport, TransportEvents, TransportState, TransportStatus, NodeOptions, PepItem } from './transport.js';
+export type { Transport, TransportEvents, TransportState, TransportStatus } from './transport.js';
 export { XmppTransport } from './xmpp-transport.js';
 export type { TrustDecision } from './trust.js';
 export type { Logger } from './context.js';

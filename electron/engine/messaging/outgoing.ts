@@ -8,11 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import { encryptMessage, type DeviceAddress } from '../protocol/index.js';
 import { sameBareJid } from '../xmpp/jid.js';
-import { parseXml } from '../xmpp/xml.js';
+import { serializeEnvelope } from '../xmpp/sce.js';
+import { parseXml, stripIllegalXmlChars, xml } from '../xmpp/xml.js';
 import type { EngineContext } from './context.js';
 import type { DeviceDirectory } from './device-directory.js';
-import { buildEnvelope } from './envelope.js';
 import { MessagingError, reasonOf } from './errors.js';
+import { NS_CLIENT } from './namespaces.js';
 import { encryptedMessageStanza } from './stanzas.js';
 
 export interface SentMessage {
@@ -44,7 +45,9 @@ export class Outgoing {
     const now = ctx.now();
     ctx.store.transaction(() => {
       this.directory.settleTrust(recipients);
-      const envelope = buildEnvelope({ body: text, from: ctx.jid, to, time: now });
+      // XEP-0384 §6.1 / XEP-0420: the body travels inside the envelope with rpad, time, to and from.
+      const body = xml('body', { xmlns: NS_CLIENT }, stripIllegalXmlChars(text));
+      const envelope = serializeEnvelope({ content: [body], from: ctx.jid, to, time: new Date(now) });
       const encrypted = encryptMessage(ctx.protocol, envelope, recipients);
       const stanza = encryptedMessageStanza(to, id, encrypted, { receipt: true });
       const conversation = ctx.store.conversations.open(to);

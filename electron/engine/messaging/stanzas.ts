@@ -6,9 +6,9 @@
 import type { Element } from '@xmpp/xml';
 import type { EncryptedMessage } from '../protocol/index.js';
 import { sameBareJid } from '../xmpp/jid.js';
+import { encryptedElement } from '../xmpp/omemo2-elements.js';
 import { xml } from '../xmpp/xml.js';
 import { NS_CARBONS, NS_DELAY, NS_EME, NS_FORWARD, NS_HINTS, NS_MAM, NS_OMEMO2, NS_RECEIPTS, NS_SID } from './namespaces.js';
-import { encryptedElement } from './omemo-xml.js';
 
 /** XEP-0384 §5.4: a body for clients without OMEMO; never the message text. */
 export const FALLBACK_BODY = 'This message is encrypted with OMEMO 2, which your client does not seem to support.';

@@ -1,7 +1,8 @@
 /**
  * What the messaging layer needs from the network, and nothing more: stanzas out and in,
- * IQs, PEP items, XEP-0198 acks and the connection state. XmppTransport implements it on
- * the real connection; MemoryNetwork implements it in memory for unit tests.
+ * IQs (PEP goes through xmpp/pep.ts on top of them, so a Transport is a PepConnection),
+ * XEP-0198 acks and the connection state. XmppTransport implements it on the real
+ * connection; MemoryNetwork implements it in memory for unit tests.
  */
 import type { Element } from '@xmpp/xml';
 
@@ -25,15 +26,6 @@ export interface TransportEvents {
   unacked: [id: string];
 }
 
-/** XEP-0060 publish-options / node configuration fields, e.g. `{ 'pubsub#access_model': 'open' }`. */
-export type NodeOptions = Readonly<Record<string, string>>;
-
-/** A PEP item as fetched or notified: its id and its payload element. */
-export interface PepItem {
-  readonly id: string;
-  readonly payload: Element;
-}
-
 /** Incoming IQ get handler (disco#info): returns the child of the result. */
 export type IqGetHandler = (from: string | undefined, payload: Element) => Element | undefined;
 
@@ -47,12 +39,8 @@ export interface Transport {
   disconnect(): Promise<void>;
   /** Sends a stanza, giving it an id when it has none; returns the id `acked` will report. */
   send(stanza: Element): Promise<string>;
-  /** Sends an IQ and resolves with the `<iq type='result'>`; rejects on an error answer or timeout. */
-  iq(type: 'get' | 'set', payload: Element, to?: string): Promise<Element>;
-  /** Publishes to our own PEP node with publish-options (XEP-0223), configuring the node when needed. */
-  publish(node: string, item: PepItem, options: NodeOptions): Promise<void>;
-  /** Items of `jid`'s PEP node (all, or the one with `itemId`); [] when the node does not exist. */
-  fetchItems(jid: string, node: string, itemId?: string): Promise<PepItem[]>;
+  /** Sends an IQ and resolves with the `<iq type='result'>`; rejects with XmppError on an error answer or timeout. */
+  iq(type: 'get' | 'set', payload: Element, options?: { to?: string; timeoutMs?: number }): Promise<Element>;
   /** Answers incoming IQ gets for `<name xmlns=ns>` (disco#info for our +notify features). */
   handleIqGet(ns: string, name: string, handler: IqGetHandler): void;
   on<E extends keyof TransportEvents>(event: E, listener: (...args: TransportEvents[E]) => void): () => void;
