@@ -8,7 +8,7 @@ APT_PACKAGES=(
   # the reference OMEMO implementation: our interoperability peer in tests
   python3 python3-omemo python3-twomemo python3-oldmemo python3-doubleratchet python3-x3dh python3-xeddsa python3-xmlschema python3-slixmpp
   # a real XMPP server for tests and the demo; a real browser for the UI tests
-  prosody chromium
+  prosody chromium openssl
   # native module builds
   build-essential
 )
