@@ -136,7 +136,7 @@ test('the bridge answers hostile calls with typed errors and the page has no Nod
   expect(answers.extraField).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
   expect(answers.huge).toMatchObject({ ok: false });
   expect(answers.missing).toMatchObject({ ok: false, error: { code: 'not-found' } });
-  expect(answers.timer).toMatchObject({ ok: false, error: { code: 'not-implemented' } });
+  expect(answers.timer).toMatchObject({ ok: false, error: { code: 'not-found' } }); // no conversation 1 yet
   expect(answers.link).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
   expect(answers.keys).toContain('on');
   expect(answers.node).toBe('undefinedundefined');

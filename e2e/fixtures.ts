@@ -23,6 +23,8 @@ export interface AppHandle {
   page: Page;
   /** Whether a messaging engine is attached (chat specs skip without one). */
   readonly messaging: boolean;
+  /** The user's encrypted store folder (specs may inspect it once the app is closed). */
+  readonly storeDir: string;
   /** Quits the app (the user goes offline); the profile stays. */
   stop(): Promise<void>;
   /** Starts it again on the same profile; `page` is replaced. */
@@ -90,14 +92,15 @@ export const test = base.extend<AppOptions & { openApp: (user: string, options?:
           app = await _electron.launch({
             executablePath: electronBinary()!,
             args: [join(ROOT, 'dist/electron/main.mjs')],
-            env: { ...process.env, PARLEY_USER_DATA: dataDir } as Record<string, string>,
+            env: { ...process.env, PARLEY_USER_DATA: dataDir, ...(options.caFile !== undefined && { PARLEY_XMPP_CA: options.caFile }) } as Record<string, string>,
           });
           return app.firstWindow();
         };
         const handle: AppHandle = {
           user,
           page: await launch(),
-          messaging: false,
+          messaging: true,
+          storeDir: join(dataDir, 'store'),
           stop: () => app.close(),
           async start() {
             handle.page = await launch();
@@ -125,6 +128,7 @@ export const test = base.extend<AppOptions & { openApp: (user: string, options?:
         user,
         page: await open(),
         messaging: host.messaging,
+        storeDir: join(dataDir, 'store'),
         async stop() {
           await handle.page.close();
           await stopHostProcess(host);

@@ -7,9 +7,12 @@ export interface Account {
   readonly passphrase: string;
   readonly server?: string;
   readonly port?: number;
+  /** 'create' registers the account on the server (XEP-0077) during setup. */
+  readonly mode?: 'sign-in' | 'create';
 }
 
 export async function signIn(page: Page, account: Account): Promise<string> {
+  if (account.mode === 'create') await page.getByRole('radio', { name: 'Create a new account' }).check();
   await page.getByLabel('Address (JID)').fill(account.jid);
   await page.getByLabel('Server password').fill(account.password);
   if (account.server !== undefined || account.port !== undefined) {
@@ -20,7 +23,7 @@ export async function signIn(page: Page, account: Account): Promise<string> {
   await page.getByRole('radio', { name: 'A passphrase' }).check();
   await page.getByLabel('Passphrase', { exact: true }).fill(account.passphrase);
   await page.getByLabel('Repeat passphrase').fill(account.passphrase);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: account.mode === 'create' ? 'Create account' : 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Your device is ready' })).toBeVisible();
   const fingerprint = (await page.getByTestId('own-fingerprint').textContent()) ?? '';
   expect(fingerprint).toMatch(/^([0-9a-f]{8} ){7}[0-9a-f]{8}$/);

@@ -5,9 +5,10 @@
  */
 import { parseArgs, type Command, type ParsedArgs } from './cli/args.js';
 import { devices, history, listen, login, send, trust } from './cli/commands.js';
+import { timer } from './cli/timer.js';
 import { describeFailure } from './cli/failure.js';
 
-const COMMAND_HANDLERS: Record<Command, (args: ParsedArgs) => Promise<number>> = { login, send, listen, history, devices, trust };
+const COMMAND_HANDLERS: Record<Command, (args: ParsedArgs) => Promise<number>> = { login, send, listen, history, devices, trust, timer };
 
 async function main(argv: readonly string[]): Promise<number> {
   try {

@@ -3,9 +3,11 @@
  * work happens in electron/app/engine-service.ts. docs/security.md maps each line of
  * Electron's security checklist to where it is met.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, app, protocol, safeStorage, session, shell, type WebContents } from 'electron';
+import { engineMessaging } from './app/engine-messaging.js';
 import { createEngineService } from './app/engine-service.js';
 import { contentSecurityPolicy, readStaticFile } from './app/static-files.js';
 import { isPermissionAllowed, mayOpenExternally } from './app/window-policy.js';
@@ -70,8 +72,10 @@ async function start(): Promise<void> {
   const engine = createEngineService({
     dataDir: join(app.getPath('userData'), 'store'),
     safeStorage,
+    messaging: engineMessaging(),
+    // Tests and the demo only: trust the throwaway server's CA. A packaged app never reads this.
+    ...(!app.isPackaged && process.env['PARLEY_XMPP_CA'] && { ca: readFileSync(process.env['PARLEY_XMPP_CA'], 'utf8') }),
     log: (line) => console.log(`parley: ${line}`),
-    // GAP: pass `messaging: <MessagingFactory>` once electron/engine/messaging/ publishes its entry point.
   });
   const dispatch = createDispatcher({ engine, host: { openExternal: (url) => shell.openExternal(url) }, log: (line, error) => console.error(`parley: ${line}`, error) });
   const unregister = registerBridge(dispatch, engine, () => (mainWindow ? [mainWindow.webContents] : []));

@@ -22,11 +22,12 @@ export const contract = {
   /** Stores the message (pending) and sends it, or queues it while offline. */
   sendMessage: { request: s.sendMessageRequest, response: s.message },
   retryMessage: { request: s.retryMessageRequest, response: s.message },
+  /** The user has seen the conversation up to `upTo`: read markers, and received disappearing messages start counting down. */
   markRead: { request: s.markReadRequest, response: s.markReadResponse },
   listDevices: { request: s.listDevicesRequest, response: s.device.array() },
   setDeviceTrust: { request: s.setDeviceTrustRequest, response: s.device },
   getOwnIdentity: { request: s.empty, response: s.ownIdentity },
-  /** Reserved for disappearing messages (a later issue): answers not-implemented until then. */
+  /** Sets the conversation's disappearing timer (null = off) for messages sent from now on; the peer is told. */
   setConversationTimer: { request: s.setConversationTimerRequest, response: s.conversationSummary },
   /** Opens an https link in the system browser. */
   openExternal: { request: s.openExternalRequest, response: s.empty },
@@ -38,7 +39,7 @@ export const events = {
   messageNew: s.message,
   messageState: s.messageStateEvent,
   devicesChanged: s.devicesChangedEvent,
-  /** Disappearing messages removed (reserved; see setConversationTimer). */
+  /** Disappearing messages expired and were purged: drop them from every view and notification. */
   messagesExpired: s.messagesExpiredEvent,
   /** Something in the list changed (a new conversation, a read marker): fetch it again. */
   conversationsChanged: s.empty,

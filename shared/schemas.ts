@@ -54,7 +54,10 @@ export const message = z.strictObject({
   /** Why it failed or could not be decrypted: a short code, never message text. */
   reason: z.string().max(64).optional(),
   encryption: z.enum(['omemo:2', 'omemo:0.3', 'none']),
+  /** A disappearing message: when it will be gone (once its countdown has started). */
   expiresAt: timestamp.optional(),
+  /** A disappearing message's timer; a received one counts down from when it is first displayed (markRead). */
+  expireAfterSeconds: z.number().int().positive().max(LIMITS.timerSeconds).optional(),
 });
 
 export const messageCursor = z.strictObject({ sentAt: timestamp, id: messageId });
@@ -65,6 +68,9 @@ export const conversationSummary = z.strictObject({
   unread: z.number().int().nonnegative(),
   lastMessage: message.optional(),
   disappearingSeconds: z.number().int().positive().optional(),
+  /** Who last changed the disappearing timer and when: the conversation shows it as a system line. */
+  timerSetBy: bareJid.optional(),
+  timerSetAt: timestamp.optional(),
 });
 
 export const trustState = z.enum(['undecided', 'trusted', 'verified', 'untrusted']);
@@ -132,7 +138,11 @@ export const openExternalRequest = z.strictObject({ url: nonEmpty(LIMITS.url) })
 
 export const setupResponse = z.strictObject({ status: appStatus, identity: ownIdentity });
 export const messagePage = z.strictObject({ messages: z.array(message), hasMore: z.boolean() });
-export const markReadResponse = z.strictObject({ changed: z.number().int().nonnegative() });
+export const markReadResponse = z.strictObject({
+  changed: z.number().int().nonnegative(),
+  /** Received disappearing messages whose countdown is running (it starts on display). */
+  countdowns: z.array(z.strictObject({ id: messageId, expiresAt: timestamp })).max(LIMITS.pageSize).optional(),
+});
 
 // ---- events -----------------------------------------------------------------------------
 

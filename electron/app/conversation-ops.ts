@@ -31,6 +31,9 @@ export function conversationOps(store: Store, own: OwnDevice, now: () => number)
     return all.filter((s) => hits.has(s.conversation.id) || s.conversation.peerJid.includes(term)).map(summaryDto);
   };
 
+  const pending = () =>
+    store.conversationList().flatMap((s) => store.messages.page(s.conversation.id, { limit: 500 }).filter((m) => m.direction === 'out' && m.state === 'pending'));
+
   return {
     list,
     summary(id: number): Summary {
@@ -49,6 +52,11 @@ export function conversationOps(store: Store, own: OwnDevice, now: () => number)
       const hasMore = rows.length > limit;
       return { messages: (hasMore ? rows.slice(1) : rows).map(messageDto), hasMore };
     },
+    has: (id: string): boolean => store.messages.get(id) !== undefined,
+    /** A client-chosen id must name no stored message (a retry goes through retryMessage). */
+    requireNewId(id: string): void {
+      if (store.messages.get(id)) throw new ServiceError('not-allowed', 'A message with this id exists already.');
+    },
     get(id: string): Message {
       const message = store.messages.get(id);
       if (!message) throw new ServiceError('not-found', 'No such message.');
@@ -57,7 +65,7 @@ export function conversationOps(store: Store, own: OwnDevice, now: () => number)
     /** Stores an outgoing message as pending: the queue the messaging engine sends from. */
     storePending(conversationId: number, body: string, id: string = randomUUID()): Message {
       requireConversation(conversationId);
-      if (store.messages.get(id)) throw new ServiceError('not-allowed', 'A message with this id exists already.');
+      this.requireNewId(id);
       store.messages.insert({
         id,
         conversationId,
@@ -87,20 +95,28 @@ export function conversationOps(store: Store, own: OwnDevice, now: () => number)
     ownDevice(): Device {
       return { jid: own.jid, deviceId: own.deviceId, fingerprint: fingerprintOf(own.identityPublic)!, trust: 'verified', active: true, own: true };
     },
-    setTrust(jid: string, deviceId: number, trust: Device['trust']): Device {
+    /** Another account's (or our other) device; this device's trust is not the user's to change. */
+    device(jid: string, deviceId: number): Device {
       if (jid === own.jid && deviceId === own.deviceId) throw new ServiceError('not-allowed', 'This device is always trusted.');
       const device = store.devices.get({ jid, deviceId });
       if (!device) throw new ServiceError('not-found', 'No such device.');
+      return deviceDto(device, own);
+    },
+    setTrust(jid: string, deviceId: number, trust: Device['trust']): Device {
+      this.device(jid, deviceId);
       store.devices.setTrust({ jid, deviceId }, trust);
-      return deviceDto(store.devices.get({ jid, deviceId })!, own);
+      return this.device(jid, deviceId);
     },
     /** Outgoing messages still waiting: the newest page of each conversation is enough to show the queue. */
     pendingCount(): number {
-      let count = 0;
-      for (const s of store.conversationList()) {
-        count += store.messages.page(s.conversation.id, { limit: 500 }).filter((m) => m.direction === 'out' && m.state === 'pending').length;
-      }
-      return count;
+      return pending().length;
+    },
+    /** Pending messages the engine has not encrypted yet (queued here while the peer's devices were unknown), oldest first. */
+    unsentPending(): Message[] {
+      return pending()
+        .filter((m) => store.outbox.get(m.id) === undefined)
+        .sort((a, b) => a.sentAt - b.sentAt)
+        .map(messageDto);
     },
   };
 }

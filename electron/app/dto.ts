@@ -16,6 +16,7 @@ export function messageDto(m: Message): ContractMessage {
     ...(m.stateReason !== undefined && { reason: m.stateReason }),
     encryption: m.encryption,
     ...(m.expiresAt !== undefined && { expiresAt: m.expiresAt }),
+    ...(m.expireAfterSeconds !== undefined && { expireAfterSeconds: m.expireAfterSeconds }),
   };
 }
 
@@ -26,6 +27,8 @@ export function summaryDto(s: ConversationSummary): ContractSummary {
     unread: s.unread,
     ...(s.lastMessage !== undefined && { lastMessage: messageDto(s.lastMessage) }),
     ...(s.conversation.disappearingSeconds !== undefined && { disappearingSeconds: s.conversation.disappearingSeconds }),
+    ...(s.conversation.timerSetBy !== undefined && { timerSetBy: s.conversation.timerSetBy }),
+    ...(s.conversation.timerSetAt !== undefined && { timerSetAt: s.conversation.timerSetAt }),
   };
 }
 

@@ -5,9 +5,11 @@
  *   needs-setup → (setup) → unlocked ⇄ (lock / unlock) ⇄ locked
  * While locked, nothing but the protector kind is known; no key stays in memory.
  */
+import { randomUUID } from 'node:crypto';
 import { defaultBackend } from '../engine/crypto/backend/index.js';
-import { generateDeviceId, generateIdentityKeyPair } from '../engine/crypto/identity.js';
 import type { DevicesChanged } from '../engine/messaging/events.js';
+import { isMessagingError, reasonOf } from '../engine/messaging/errors.js';
+import { ensureOwnDevice, protocolContext } from '../engine/messaging/index.js';
 import {
   createStore,
   describeStore,
@@ -19,10 +21,11 @@ import {
   type ScryptParams,
   type Store,
 } from '../engine/store/index.js';
-import type { AppStatus, ConnectionStatus, EventPayload } from '../../shared/contract.js';
+import type { AppStatus, ConnectionStatus, EventPayload, Message } from '../../shared/contract.js';
 import type { EventName } from '../../shared/channels.js';
 import { ServiceError, type EngineApi, type EngineEventListener, type ValidRequest } from '../ipc/engine-api.js';
 import { conversationOps, type ConversationOps } from './conversation-ops.js';
+import { disappearingOps, type DisappearingOps } from './disappearing-ops.js';
 import { loadAccountSettings, saveAccountSettings } from './credentials.js';
 import { fingerprintOf, messageDto } from './dto.js';
 import type { AccountSettings, MessagingFactory, MessagingPort } from './messaging-port.js';
@@ -49,6 +52,23 @@ interface Unlocked {
   readonly deviceId: number;
   readonly fingerprint: string;
   readonly messaging: MessagingPort | undefined;
+  readonly disappearing: DisappearingOps;
+}
+
+/**
+ * Sends through the engine under `id`. Offline, a peer whose devices are not known yet
+ * cannot be encrypted to: the message waits as 'pending' here, and goes out when the engine
+ * is ready (the 'ready' listener in wire()). Any other refusal keeps it as 'failed' with the reason, to retry.
+ */
+async function sendThroughEngine(ops: ConversationOps, messaging: MessagingPort, online: boolean, message: { conversationId: number; body: string; id: string }): Promise<Message> {
+  const { conversationId, body, id } = message;
+  try {
+    return ops.get((await messaging.send(ops.peerOf(conversationId), body, id)).id);
+  } catch (error) {
+    if (!ops.has(id)) ops.storePending(conversationId, body, id);
+    if (online || !isMessagingError(error, 'no-trusted-devices')) ops.setState(id, 'failed', reasonOf(error));
+    return ops.get(id);
+  }
 }
 
 export function createEngineService(options: EngineServiceOptions): EngineApi {
@@ -95,21 +115,26 @@ export function createEngineService(options: EngineServiceOptions): EngineApi {
   }
 
   async function begin(store: Store, settings: AccountSettings | undefined): Promise<Unlocked> {
+    // First: on a new store the engine creates the OMEMO device itself, and so knows that no
+    // archived message can be for it (no catch-up of messages from before it existed).
+    const messaging = settings && options.messaging?.create({ store, account: settings, log, ...(options.ca !== undefined && { ca: options.ca }) });
     const account = store.account.get();
     if (!account) throw new ServiceError('needs-setup', 'This store has no account yet.');
     const own = { jid: account.jid, deviceId: account.deviceId, identityPublic: account.identityPublic };
     const ops = conversationOps(store, own, now);
-    const messaging = settings && options.messaging?.create({ store, account: settings, log, ...(options.ca !== undefined && { ca: options.ca }) });
-    const unlocked: Unlocked = { store, ops, jid: account.jid, deviceId: account.deviceId, fingerprint: fingerprintOf(account.identityPublic) ?? '', messaging };
+    const disappearing = disappearingOps({ store, ops, own, messaging, now, log, emit, live: () => session === unlocked });
+    const unlocked: Unlocked = { store, ops, jid: account.jid, deviceId: account.deviceId, fingerprint: fingerprintOf(account.identityPublic) ?? '', messaging, disappearing };
     if (messaging) wire(unlocked, messaging);
+    disappearing.start(); // what expired while locked is purged before anything is shown
     session = unlocked;
     emit('appState', status());
     connection = { state: messaging ? 'connecting' : 'offline' };
     emitConnection();
     if (messaging) {
       messaging.start().catch((error: unknown) => {
-        log(`messaging-start-failed ${(error as { code?: string }).code ?? 'internal'}`);
-        connection = { state: 'error', reason: 'unreachable' };
+        const code = reasonOf(error);
+        log(`messaging-start-failed ${code}`);
+        connection = { state: 'error', reason: code === 'auth-failed' ? 'auth-failed' : 'unreachable' };
         emitConnection();
       });
     }
@@ -136,6 +161,18 @@ export function createEngineService(options: EngineServiceOptions): EngineApi {
       if (!live()) return;
       emit('devicesChanged', { jid: change.jid, at: now(), added: [...change.added], removed: [...change.removed], keyChanged: [...change.identityChanged] });
     });
+    // Signed in: what waited here for the peer's devices goes to the engine now.
+    messaging.on('ready', () => {
+      if (!live()) return;
+      void (async () => {
+        for (const waiting of unlocked.ops.unsentPending()) {
+          if (!live()) return;
+          const sent = await sendThroughEngine(unlocked.ops, messaging, true, { conversationId: waiting.conversationId, body: waiting.body ?? '', id: waiting.id });
+          emit('messageState', { id: sent.id, conversationId: sent.conversationId, state: sent.state, ...(sent.reason !== undefined && { reason: sent.reason }) });
+        }
+        emitConnection();
+      })().catch((error: unknown) => log(`queued-send-failed ${reasonOf(error)}`));
+    });
     messaging.on('connection', ({ state, errorCode }) => {
       if (!live()) return;
       const reason = errorCode === 'auth-failed' ? 'auth-failed' : errorCode === undefined ? undefined : 'unreachable';
@@ -149,6 +186,7 @@ export function createEngineService(options: EngineServiceOptions): EngineApi {
     if (!current) return;
     session = undefined;
     connection = { state: 'offline' };
+    current.disappearing.stop();
     try {
       await current.messaging?.stop();
     } finally {
@@ -177,15 +215,17 @@ export function createEngineService(options: EngineServiceOptions): EngineApi {
         }
         const protector = protectorFor(request.protector, request.passphrase);
         const store = await createStore({ dir: options.dataDir, protector, ...(options.now && { now: options.now }) });
+        let unlocked;
         try {
-          const identity = generateIdentityKeyPair(defaultBackend());
-          store.account.save({ jid, deviceId: generateDeviceId(), identitySeed: identity.seed, identityPublic: identity.publicKey });
+          // Without the engine, the whole OMEMO device (identity, signed pre-key, one-time
+          // pre-keys) is made here; with it, begin() lets the engine make it.
+          if (!options.messaging) ensureOwnDevice(protocolContext(store, defaultBackend(), now), store, jid);
           await saveAccountSettings(options.dataDir, protector, settings);
+          unlocked = await begin(store, settings);
         } catch (error) {
           store.close();
           throw error;
         }
-        const unlocked = await begin(store, settings);
         return { status: status(), identity: { jid: unlocked.jid, deviceId: unlocked.deviceId, fingerprint: unlocked.fingerprint } };
       }),
 
@@ -221,12 +261,11 @@ export function createEngineService(options: EngineServiceOptions): EngineApi {
     },
     loadMessages: async ({ conversationId, before, limit }) => requireSession().ops.page(conversationId, before, limit),
 
-    sendMessage: async ({ conversationId, body, id }) => {
+    sendMessage: async ({ conversationId, body, id = randomUUID() }) => {
       const { ops, messaging } = requireSession();
-      const peer = ops.peerOf(conversationId);
-      // GAP: the engine's send() makes its own id and needs the recipient's devices, so the
-      // client id is honoured only when no messaging engine is attached.
-      const message = messaging ? ops.get((await messaging.send(peer, body)).id) : ops.storePending(conversationId, body, id);
+      ops.peerOf(conversationId);
+      ops.requireNewId(id);
+      const message = messaging ? await sendThroughEngine(ops, messaging, connection.state === 'online', { conversationId, body, id }) : ops.storePending(conversationId, body, id);
       emit('conversationsChanged', {});
       emitConnection();
       return message;
@@ -238,11 +277,13 @@ export function createEngineService(options: EngineServiceOptions): EngineApi {
       if (failed.direction !== 'out' || failed.state !== 'failed' || failed.body === undefined) {
         throw new ServiceError('not-allowed', 'Only a failed outgoing message can be sent again.');
       }
-      // The engine's outbox resends pending messages by itself; a failed one is sent anew.
+      // The engine's outbox resends pending messages by itself; a failed one goes out again under its id.
       let retried;
       if (messaging) {
-        retried = ops.get((await messaging.send(ops.peerOf(failed.conversationId), failed.body)).id);
-        ops.remove(messageId);
+        // The peer may have set up a device since: ask the server before encrypting again.
+        const peer = ops.peerOf(failed.conversationId);
+        if (connection.state === 'online') await messaging.refreshDevices?.(peer).catch((error: unknown) => log(`device-refresh-failed ${reasonOf(error)}`));
+        retried = await sendThroughEngine(ops, messaging, true, { conversationId: failed.conversationId, body: failed.body, id: messageId });
       } else {
         ops.setState(messageId, 'pending');
         retried = ops.get(messageId);
@@ -256,17 +297,27 @@ export function createEngineService(options: EngineServiceOptions): EngineApi {
       const changed = requireSession().ops.markRead(conversationId, upTo);
       // GAP: XEP-0333 displayed markers to the peer belong to the messaging engine.
       if (changed > 0) emit('conversationsChanged', {});
-      return { changed };
+      if (changed === 0) return { changed };
+      const { disappearing } = requireSession(); // start-on-display: countdowns run from now
+      disappearing.countdownsChanged();
+      const countdowns = disappearing.countdowns(conversationId);
+      return countdowns.length > 0 ? { changed, countdowns } : { changed };
     },
     listDevices: async ({ jid }) => requireSession().ops.devices(jid.toLowerCase()),
-    setDeviceTrust: async ({ jid, deviceId, trust }) => requireSession().ops.setTrust(jid.toLowerCase(), deviceId, trust),
+    setDeviceTrust: async ({ jid, deviceId, trust }) => {
+      const { ops, messaging } = requireSession();
+      const bare = jid.toLowerCase();
+      // Through the engine when it runs, so its trust rules apply and it announces the change;
+      // 'undecided' (reset) is not a decision the engine takes, so it goes to the store.
+      if (!messaging?.setTrust || trust === 'undecided') return ops.setTrust(bare, deviceId, trust);
+      ops.device(bare, deviceId);
+      messaging.setTrust(bare, deviceId, trust);
+      return ops.device(bare, deviceId);
+    },
     getOwnIdentity: async () => {
       const { jid, deviceId, fingerprint } = requireSession();
       return { jid, deviceId, fingerprint };
     },
-    setConversationTimer: async () => {
-      requireSession();
-      throw new ServiceError('not-implemented', 'Disappearing messages arrive in a later version.');
-    },
+    setConversationTimer: async ({ conversationId, seconds }) => requireSession().disappearing.setTimer(conversationId, seconds),
   };
 }

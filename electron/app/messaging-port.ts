@@ -1,12 +1,10 @@
 /**
- * The seam between the app service and the messaging engine (electron/engine/messaging/),
- * which is being written alongside. The service needs only this much; the lead wires the real
- * engine in by passing a `MessagingFactory` (see main.ts and e2e/host/server.ts).
- *
- * GAP (for the lead): the engine's top-level constructor is not published yet. What the
- * service assumes of it, beyond `EngineEvents`, is written on each member below.
+ * The seam between the app service and the messaging engine (electron/engine/messaging/).
+ * The service needs only this much; electron/app/engine-messaging.ts implements it on the
+ * real engine, and main.ts and the e2e test host pass that factory in.
  */
 import type { EngineEvents } from '../engine/messaging/events.js';
+import type { TrustDecision } from '../engine/messaging/trust.js';
 import type { Store } from '../engine/store/index.js';
 
 export interface AccountSettings {
@@ -24,10 +22,17 @@ export interface MessagingPort {
   stop(): Promise<void>;
   /**
    * Encrypts, stores (state 'pending') and sends `body`, or keeps it in the outbox while
-   * offline; resolves with the stored message's id (outgoing.ts `Outgoing.send`).
+   * offline; resolves with the stored message's id (outgoing.ts `Outgoing.send`). `id` names
+   * the message; the id of a stored 'failed' outgoing message sends that message again.
    */
-  send(to: string, body: string): Promise<{ readonly id: string }>;
+  send(to: string, body: string, id?: string): Promise<{ readonly id: string }>;
   on<E extends keyof EngineEvents>(event: E, listener: (...args: EngineEvents[E]) => void): void;
+  /** Asks the server for `jid`'s devices now (and their bundles), e.g. before retrying a message. */
+  refreshDevices?(jid: string): Promise<void>;
+  /** The user's trust decision, under the engine's trust rules (it emits 'devices'). */
+  setTrust?(jid: string, deviceId: number, decision: TrustDecision): void;
+  /** Disappearing messages: sets the conversation's timer (undefined = off) and tells the peer (engine.setConversationTimer). */
+  setConversationTimer?(peer: string, seconds: number | undefined): Promise<unknown>;
 }
 
 export interface MessagingContext {

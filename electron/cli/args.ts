@@ -2,11 +2,11 @@
  * Command line parsing for the headless client: `<command> [--name value] [--flag]`.
  * Secrets never come from here (only from PARLEY_PASSPHRASE / PARLEY_PASSWORD).
  */
-export const COMMANDS = ['login', 'send', 'listen', 'history', 'devices', 'trust'] as const;
+export const COMMANDS = ['login', 'send', 'listen', 'history', 'devices', 'trust', 'timer'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const FLAGS = new Set(['allow-plaintext-loopback', 'untrust', 'help']);
-const VALUED = new Set(['data', 'server', 'port', 'ca', 'jid', 'to', 'text', 'count', 'timeout', 'with', 'limit', 'device']);
+const VALUED = new Set(['data', 'server', 'port', 'ca', 'jid', 'to', 'text', 'count', 'timeout', 'with', 'limit', 'device', 'expire', 'seconds']);
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -21,11 +21,12 @@ export interface ParsedArgs {
 export const USAGE = `usage: parley <command> [options]
 commands:
   login   --jid JID
-  send    --to JID --text TEXT
+  send    --to JID --text TEXT [--expire SECONDS]
   listen  [--count N] [--timeout S]
   history --with JID [--limit N]
   devices --jid JID
   trust   --jid JID --device ID [--untrust]
+  timer   --with JID --seconds S        (disappearing-message timer; 0 turns it off)
 common options: --data DIR  --server HOST  --port N  --ca FILE  --allow-plaintext-loopback
 environment: PARLEY_PASSPHRASE (store passphrase), PARLEY_PASSWORD (account password),
              PARLEY_KDF=fast (tests only: cheap key derivation for new stores)`;

@@ -6,6 +6,7 @@ import { integer, required, seconds, UsageError, type ParsedArgs } from './args.
 import { accountJid, connectionFor, engineFor, openAccountStore } from './account.js';
 import { CliError } from './failure.js';
 import { historyLine, printLine, receivedLine } from './output.js';
+import { expireOption } from './timer.js';
 
 function jidOption(args: ParsedArgs, name: string): string {
   try {
@@ -56,9 +57,10 @@ export async function login(args: ParsedArgs): Promise<number> {
 export async function send(args: ParsedArgs): Promise<number> {
   const to = jidOption(args, 'to');
   const text = required(args, 'text');
+  const expireAfterSeconds = expireOption(args);
   return withStore(args, (store) =>
     online(args, store, accountJid(store), async (engine) => {
-      const sent = await engine.send(to, text);
+      const sent = await engine.send(to, text, undefined, expireAfterSeconds === undefined ? {} : { expireAfterSeconds });
       await engine.waitUntilSent(sent.id);
       printLine({ id: sent.id, to: sent.to, devices: sent.devices.map((d) => ({ jid: d.jid, device: d.deviceId })) });
       return 0;
@@ -90,7 +92,11 @@ export async function listen(args: ParsedArgs): Promise<number> {
       if (count !== undefined && printed >= count) finish(0);
     };
     const subscribe = (engine: MessagingEngine): void => {
-      engine.on('message', (m: ReceivedMessage) => emit(receivedLine(m)));
+      // Printing a message is showing it: a disappearing one starts counting down now.
+      engine.on('message', (m: ReceivedMessage) => {
+        if (m.direction === 'in' && m.expireAfterSeconds !== undefined) engine.markDisplayed(m.peerJid, { sentAt: m.timestamp, id: m.id });
+        emit(receivedLine(m, store.messages.get(m.id)?.expiresAt));
+      });
       engine.on('undecryptable', (m: UndecryptableMessage) => emit({ error: 'undecryptable', from: m.from, id: m.id, reason: m.reason }));
     };
     return online(
@@ -125,8 +131,13 @@ export async function history(args: ParsedArgs): Promise<number> {
   const limit = integer(args, 'limit', 50)!;
   return withStore(args, (store) => {
     const own = accountJid(store);
+    store.messages.expire(Date.now()); // what expired while nobody looked goes before anything is printed
     const conversation = store.conversations.findByPeer(peer);
-    const messages = conversation ? store.messages.page(conversation.id, { limit }) : [];
+    const page = conversation ? store.messages.page(conversation.id, { limit }) : [];
+    // Printing is showing: received disappearing messages start counting down now.
+    const newest = page.at(-1);
+    if (conversation && newest) store.messages.markDisplayed(conversation.id, newest, Date.now());
+    const messages = page.map((m) => store.messages.get(m.id) ?? m);
     for (const m of messages) printLine({ ...historyLine(m, peer), to: m.direction === 'out' ? peer : own });
     return 0;
   });

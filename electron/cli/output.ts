@@ -8,13 +8,14 @@ export function printLine(value: Record<string, unknown>): void {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-export const receivedLine = (m: ReceivedMessage) => ({
+export const receivedLine = (m: ReceivedMessage, expiresAt = m.expiresAt) => ({
   from: m.from,
   body: m.body,
   id: m.id,
   timestamp: iso(m.timestamp),
   device: m.device,
   encryption: m.encryption,
+  ...(expiresAt !== undefined && { expiresAt: iso(expiresAt) }),
 });
 
 export const historyLine = (m: Message, peer: string) => ({
@@ -28,4 +29,5 @@ export const historyLine = (m: Message, peer: string) => ({
   encryption: m.encryption,
   state: m.state,
   reason: m.stateReason,
+  expiresAt: m.expiresAt === undefined ? undefined : iso(m.expiresAt),
 });

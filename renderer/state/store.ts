@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { AppStatus, ConnectionStatus, ConversationSummary, Device, DevicesChanged, Message, OwnIdentity } from '../../shared/contract.js';
 import { describeError, parley } from '../lib/bridge.js';
 import { loadSettings, saveSettings, type Settings } from '../lib/settings.js';
-import { notifyIncoming } from '../lib/notify.js';
+import { notifyIncoming, withdrawNotifications } from '../lib/notify.js';
 
 export const PAGE_SIZE = 100;
 
@@ -52,6 +52,10 @@ export interface AppStore {
   markRead(id: number): Promise<void>;
   loadDevices(jid: string): Promise<void>;
   setTrust(device: Device, trust: 'verified' | 'untrusted' | 'undecided'): Promise<void>;
+  /** The conversation's disappearing timer (null = off). */
+  setTimer(id: number, seconds: number | null): Promise<void>;
+  /** Disappearing messages expired: they leave every thread, preview and notification. */
+  dropExpired(ids: readonly string[]): void;
   setDraft(id: number, text: string): void;
   setDetailsOpen(open: boolean): void;
   updateSettings(patch: Partial<Settings>): void;
@@ -109,6 +113,7 @@ export const useApp = create<AppStore>()((set, get) => ({
         notifyIncoming(message, peer, get().settings, get().activeId === message.conversationId && document.hasFocus());
       }
     });
+    api.on('messagesExpired', ({ ids }) => get().dropExpired(ids));
     api.on('messageState', ({ id, conversationId, state, reason }) => {
       const thread = get().threads[conversationId];
       if (!thread) return;
@@ -222,7 +227,14 @@ export const useApp = create<AppStore>()((set, get) => ({
     const newestIncoming = [...(thread?.messages ?? [])].reverse().find((m) => m.direction === 'in');
     const summary = get().conversations.find((c) => c.id === id);
     if (!newestIncoming || !summary || summary.unread === 0) return;
-    await parley().markRead({ conversationId: id, upTo: { sentAt: newestIncoming.sentAt, id: newestIncoming.id } });
+    const result = await parley().markRead({ conversationId: id, upTo: { sentAt: newestIncoming.sentAt, id: newestIncoming.id } });
+    // Received disappearing messages start counting down once shown: show their time left.
+    const countdowns = result.ok ? result.value.countdowns : undefined;
+    const current = get().threads[id];
+    if (!countdowns || !current) return;
+    const expiry = new Map(countdowns.map((c) => [c.id, c.expiresAt]));
+    const messages = current.messages.map((m) => (expiry.has(m.id) && m.expiresAt === undefined ? { ...m, expiresAt: expiry.get(m.id)! } : m));
+    set({ threads: { ...get().threads, [id]: { ...current, messages } } });
   },
 
   async loadDevices(jid) {
@@ -239,6 +251,33 @@ export const useApp = create<AppStore>()((set, get) => ({
     }
     const list = (get().devices[device.jid] ?? []).map((d) => (d.deviceId === device.deviceId ? result.value : d));
     set({ devices: { ...get().devices, [device.jid]: list } });
+  },
+
+  async setTimer(id, seconds) {
+    const result = await parley().setConversationTimer({ conversationId: id, seconds });
+    if (!result.ok) {
+      set({ notice: describeError(result.error) });
+      return;
+    }
+    set({ conversations: get().conversations.map((c) => (c.id === id ? result.value : c)) });
+  },
+
+  dropExpired(ids) {
+    const gone = new Set(ids);
+    withdrawNotifications(ids);
+    const threads: Record<number, Thread> = {};
+    for (const [key, thread] of Object.entries(get().threads)) {
+      const messages = thread.messages.filter((m) => !gone.has(m.id));
+      threads[Number(key)] = messages.length === thread.messages.length ? thread : { ...thread, messages };
+    }
+    const conversations = get().conversations.map((c) => {
+      if (!c.lastMessage || !gone.has(c.lastMessage.id)) return c;
+      const rest = { ...c };
+      delete rest.lastMessage;
+      return rest;
+    });
+    set({ threads, conversations });
+    void get().refreshConversations();
   },
 
   setDraft: (id, text) => set({ drafts: { ...get().drafts, [id]: text } }),

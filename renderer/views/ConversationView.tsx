@@ -2,6 +2,7 @@
 import { useApp } from '../state/store.js';
 import { Composer } from './Composer.js';
 import { ContactDetails } from './ContactDetails.js';
+import { DisappearingControl } from './DisappearingControl.js';
 import { MessageList } from './MessageList.js';
 
 export function ConversationView() {
@@ -24,6 +25,7 @@ export function ConversationView() {
           <h2 id="conversation-title" dir="auto">
             {summary.peerJid}
           </h2>
+          <DisappearingControl conversationId={summary.id} seconds={summary.disappearingSeconds} />
           <button type="button" aria-expanded={detailsOpen} onClick={() => setDetailsOpen(!detailsOpen)}>
             Contact details
           </button>

@@ -7,6 +7,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { Message } from '../../shared/contract.js';
 import { dayKey, formatDay } from '../lib/format.js';
+import { describeTimerChange } from '../lib/timer-format.js';
 import { useApp, type SystemLine } from '../state/store.js';
 import { MessageItem } from './MessageItem.js';
 
@@ -46,7 +47,18 @@ function buildRows(messages: readonly Message[], lines: readonly SystemLine[]): 
 
 export function MessageList({ conversationId, peerJid }: { conversationId: number; peerJid: string }) {
   const thread = useApp((s) => s.threads[conversationId]);
-  const lines = useApp((s) => s.systemLines[peerJid] ?? EMPTY_LINES);
+  const deviceLines = useApp((s) => s.systemLines[peerJid] ?? EMPTY_LINES);
+  const timerSetAt = useApp((s) => s.conversations.find((c) => c.id === conversationId)?.timerSetAt);
+  const timerSetBy = useApp((s) => s.conversations.find((c) => c.id === conversationId)?.timerSetBy);
+  const timerSeconds = useApp((s) => s.conversations.find((c) => c.id === conversationId)?.disappearingSeconds);
+  const ownJid = useApp((s) => s.ownIdentity?.jid);
+  const unread = useApp((s) => s.conversations.find((c) => c.id === conversationId)?.unread ?? 0);
+  // The latest timer change, shown in the conversation where it happened.
+  const lines = useMemo(() => {
+    if (timerSetAt === undefined || timerSetBy === undefined) return deviceLines;
+    const line: SystemLine = { id: `timer-${timerSetAt}`, at: timerSetAt, text: describeTimerChange(timerSeconds, timerSetBy, ownJid) };
+    return [...deviceLines, line].sort((a, b) => a.at - b.at);
+  }, [deviceLines, timerSetAt, timerSetBy, timerSeconds, ownJid]);
   const loadOlder = useApp((s) => s.loadOlder);
   const markRead = useApp((s) => s.markRead);
   const rows = useMemo(() => buildRows(thread?.messages ?? [], lines), [thread?.messages, lines]);
@@ -83,7 +95,7 @@ export function MessageList({ conversationId, peerJid }: { conversationId: numbe
 
   useEffect(() => {
     if (atBottom.current && document.hasFocus()) void markRead(conversationId);
-  }, [rows, conversationId, markRead]);
+  }, [rows, unread, conversationId, markRead]);
 
   function onScroll() {
     const el = scroller.current;

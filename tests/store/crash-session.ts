@@ -1,35 +1,43 @@
 /**
- * The session the crash child advances. The store sees only opaque record bytes, so any
- * session can be plugged in: this counter session stands in for a double ratchet (its record
- * is the pair of message counters, as a ratchet's would contain its chain indices). A real
- * ratchet session implements the same interface; `receive` then also plays the peer, which
- * produces the next message for us to decrypt.
+ * The session the crash child advances, behind one interface so the workload and its
+ * invariant do not care which: the counter session below (its record is just the pair of
+ * message counters, as a ratchet's holds chain indices) or the real OMEMO:2 double ratchet
+ * on the store's ProtocolStore (crash-ratchet-session.ts). Every call runs inside the
+ * caller's transaction and saves the advanced session there.
  */
+import type { Store } from '../../electron/engine/store/index.js';
+import { PEER } from './crash-workload.js';
+
 export interface CrashSession {
-  /** Encrypts the next outgoing message: the advanced record, the counter it used, the stanza bytes. */
-  send(record: Uint8Array | undefined): { record: Uint8Array; counter: number; payload: Uint8Array };
-  /** Consumes the next incoming message: the advanced record and the counter it carried. */
-  receive(record: Uint8Array | undefined): { record: Uint8Array; counter: number };
-  /** How far a stored record has advanced, for the invariant check. */
-  counters(record: Uint8Array | undefined): { sent: number; received: number };
+  /** How many messages the committed state says were sent and received. */
+  progress(store: Store): { sent: number; received: number };
+  /** Encrypts outgoing message number `counter`; returns the stanza bytes to queue in the outbox. */
+  encrypt(store: Store, counter: number, body: string): Uint8Array;
+  /** Decrypts incoming message number `counter`: its body and the peer device that sent it. */
+  decrypt(store: Store, counter: number): { body: string; senderDevice: number };
 }
 
 export const counterSession: CrashSession = {
-  send(record) {
-    const { sent, received } = counterSession.counters(record);
-    const counter = sent + 1;
-    return { record: encode(counter, received), counter, payload: new TextEncoder().encode(`<message counter='${counter}'/>`) };
+  progress: (store) => counters(store.sessions.load(PEER)),
+  encrypt(store, counter, body) {
+    const { sent, received } = counters(store.sessions.load(PEER));
+    if (counter !== sent + 1) throw new Error(`counter session: asked to send ${counter} after ${sent}`);
+    store.sessions.save(PEER, encode(counter, received), Date.now());
+    return new TextEncoder().encode(`<message counter='${counter}'>${body}</message>`);
   },
-  receive(record) {
-    const { sent, received } = counterSession.counters(record);
-    return { record: encode(sent, received + 1), counter: received + 1 };
-  },
-  counters(record) {
-    if (record === undefined) return { sent: 0, received: 0 };
-    const view = new DataView(record.buffer, record.byteOffset, record.byteLength);
-    return { sent: view.getUint32(0), received: view.getUint32(4) };
+  decrypt(store, counter) {
+    const { sent, received } = counters(store.sessions.load(PEER));
+    if (counter !== received + 1) throw new Error(`counter session: asked to receive ${counter} after ${received}`);
+    store.sessions.save(PEER, encode(sent, counter), Date.now());
+    return { body: `incoming ${counter}`, senderDevice: PEER.deviceId };
   },
 };
+
+function counters(record: Uint8Array | undefined): { sent: number; received: number } {
+  if (record === undefined) return { sent: 0, received: 0 };
+  const view = new DataView(record.buffer, record.byteOffset, record.byteLength);
+  return { sent: view.getUint32(0), received: view.getUint32(4) };
+}
 
 function encode(sent: number, received: number): Uint8Array {
   const record = new Uint8Array(8);

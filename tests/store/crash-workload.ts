@@ -7,34 +7,40 @@ import type { Store } from '../../electron/engine/store/index.js';
 import type { CrashSession } from './crash-session.js';
 
 export const PEER = { jid: 'juliet@capulet.example', deviceId: 1001 };
-const OWN_JID = 'romeo@montague.example';
+export const OWN = { jid: 'romeo@montague.example', deviceId: 2001 };
 const ARCHIVE = 'romeo@montague.example';
 
 export const incomingStanzaId = (counter: number): string => `stanza-${counter}`;
+export const outgoingMessageId = (counter: number): string => `out-${counter}`;
+export const incomingBody = (counter: number): string => `incoming ${counter}`;
+export const outgoingBody = (counter: number): string => `outgoing ${counter}`;
 
 export function sendOne(store: Store, session: CrashSession, conversationId: number, at: number): void {
   store.transaction(() => {
-    const next = session.send(store.sessions.load(PEER));
-    store.sessions.save(PEER, next.record, at);
-    const id = `out-${next.counter}`;
-    store.messages.insert({ id, conversationId, direction: 'out', senderJid: OWN_JID, body: `outgoing ${next.counter}`, sentAt: at, state: 'pending', encryption: 'omemo:2' });
-    store.outbox.enqueue(id, next.payload, at);
+    const counter = session.progress(store).sent + 1;
+    const id = outgoingMessageId(counter);
+    const body = outgoingBody(counter);
+    const payload = session.encrypt(store, counter, body);
+    store.messages.insert({ id, conversationId, direction: 'out', senderJid: OWN.jid, body, sentAt: at, state: 'pending', encryption: 'omemo:2' });
+    store.outbox.enqueue(id, payload, at);
   });
 }
 
-/** Receives the next message; a stanza already processed (archive re-delivery) is skipped. */
+/**
+ * Receives the next message; a stanza already processed (archive re-delivery) is skipped
+ * before it reaches the session (decrypting it again would fail: its key is gone).
+ */
 export function receiveOne(store: Store, session: CrashSession, conversationId: number, at: number, replay = false): void {
   store.transaction(() => {
-    const record = store.sessions.load(PEER);
-    const { received } = session.counters(record);
+    const { received } = session.progress(store);
     if (replay && received === 0) return;
-    const stanzaId = incomingStanzaId(replay ? received : received + 1);
+    const counter = replay ? received : received + 1;
+    const stanzaId = incomingStanzaId(counter);
     if (!store.processedStanzas.record(ARCHIVE, stanzaId, at)) return;
-    const next = session.receive(record);
-    store.sessions.save(PEER, next.record, at);
+    const { body, senderDevice } = session.decrypt(store, counter);
     store.messages.insert({
-      id: `in-${next.counter}`, stanzaId, conversationId, direction: 'in', senderJid: PEER.jid, senderDevice: PEER.deviceId,
-      body: `incoming ${next.counter}`, sentAt: at, receivedAt: at, state: 'delivered', encryption: 'omemo:2',
+      id: `in-${counter}`, stanzaId, conversationId, direction: 'in', senderJid: PEER.jid, senderDevice,
+      body, sentAt: at, receivedAt: at, state: 'delivered', encryption: 'omemo:2',
     });
   });
 }
@@ -51,7 +57,7 @@ export function acknowledgeOldest(store: Store): void {
 /** Returns the broken rules ([] when the store is consistent) and how far the session got. */
 export function checkInvariant(store: Store, session: CrashSession): { problems: string[]; sent: number; received: number } {
   const problems: string[] = [];
-  const { sent, received } = session.counters(store.sessions.load(PEER));
+  const { sent, received } = session.progress(store);
   const conversation = store.conversations.findByPeer(PEER.jid);
   const all = conversation ? collect(store, conversation.id) : [];
   const outgoing = all.filter((m) => m.direction === 'out');
@@ -62,8 +68,9 @@ export function checkInvariant(store: Store, session: CrashSession): { problems:
   expect(`outgoing messages are exactly 1..${sent}`, sameIds(outgoing.map((m) => m.id), range(sent).map((n) => `out-${n}`)));
   expect(`incoming messages are exactly 1..${received}`, sameIds(incoming.map((m) => m.id), range(received).map((n) => `in-${n}`)));
   for (const m of all) {
-    const counter = m.id.split('-')[1];
-    expect(`message ${m.id} carries its own counter`, m.body?.endsWith(` ${counter}`) === true);
+    const counter = Number(m.id.split('-')[1]);
+    const body = m.direction === 'out' ? outgoingBody(counter) : incomingBody(counter);
+    expect(`message ${m.id} carries its own body`, m.body === body);
   }
   for (const n of range(received)) expect(`stanza ${n} recorded as processed`, store.processedStanzas.has(ARCHIVE, incomingStanzaId(n)));
   expect(`no processed stanza beyond ${received}`, !store.processedStanzas.has(ARCHIVE, incomingStanzaId(received + 1)));

@@ -1,6 +1,9 @@
-/** Runs a child script under tsx and SIGKILLs it at a random moment after it reports `ready`. */
+/** Runs a child script and SIGKILLs it at a random moment after it reports `ready`. */
 import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -11,9 +14,25 @@ export interface KillOptions {
   readonly maxDelayMs: number;
 }
 
+/**
+ * Bundles a TypeScript child into one ESM file, its packages left external, so each of many
+ * spawns loads one file instead of having tsx resolve and transform every module (about half
+ * of a kill cycle on a busy machine). The file sits under node_modules/.cache so Node finds
+ * the packages from there.
+ */
+export async function bundleChild(script: string): Promise<{ readonly path: string; remove(): void }> {
+  const dir = join(repoRoot, 'node_modules', '.cache', 'parley-tests');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${basename(script, '.ts')}-${process.pid}-${Date.now()}.mjs`);
+  await build({ entryPoints: [script], outfile: path, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
+  return { path, remove: () => rmSync(path, { force: true }) };
+}
+
+/** `script` is a .ts file (run under tsx) or a bundle from bundleChild (run by Node directly). */
 export function runAndKill(script: string, args: string[], options: KillOptions): Promise<{ reachedReady: boolean }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const loader = script.endsWith('.mjs') ? [] : ['--import', 'tsx'];
+    const proc = spawn(process.execPath, [...loader, script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let reachedReady = false;
     let stderr = '';
     const kill = (): void => void proc.kill('SIGKILL');

@@ -4,9 +4,10 @@
  */
 import { BASE_FEATURES, type ClientCapabilities } from '../xmpp/disco.js';
 import { NODE_DEVICES, NS_CARBONS, NS_OMEMO2, NS_RECEIPTS, NS_SCE } from './namespaces.js';
+import { NS_EPHEMERAL } from './disappearing/wire.js';
 
 export const CAPABILITIES: ClientCapabilities = {
   node: 'https://parley.invalid/caps',
   identities: [{ category: 'client', type: 'pc', name: 'Parley' }],
-  features: [...BASE_FEATURES, NS_OMEMO2, `${NODE_DEVICES}+notify`, NS_CARBONS, NS_RECEIPTS, NS_SCE],
+  features: [...BASE_FEATURES, NS_OMEMO2, `${NODE_DEVICES}+notify`, NS_CARBONS, NS_RECEIPTS, NS_SCE, NS_EPHEMERAL], // XEP-0466 §3.1
 };

@@ -8,7 +8,7 @@ import type { Element } from '@xmpp/xml';
 import { defaultBackend, type AsymmetricBackend } from '../crypto/backend/index.js';
 import { formatFingerprint } from '../crypto/fingerprint.js';
 import { deleteUsedPreKeys, replenishPreKeys, type ProtocolContext } from '../protocol/index.js';
-import type { Message, Store } from '../store/index.js';
+import type { Message, MessageCursor, Store } from '../store/index.js';
 import { capsElement, discoInfoQuery, NS_DISCO_INFO } from '../xmpp/disco.js';
 import { bareJid } from '../xmpp/jid.js';
 import { xml } from '../xmpp/xml.js';
@@ -17,10 +17,12 @@ import { CAPABILITIES } from './capabilities.js';
 import type { EngineContext, Logger } from './context.js';
 import { DeviceDirectory } from './device-directory.js';
 import { MessagingError, reasonOf } from './errors.js';
-import type { DeviceInfo, EngineEvents } from './events.js';
+import type { DeviceInfo, EngineEvents, TimerChanged } from './events.js';
 import { Incoming } from './incoming.js';
 import { NS_CARBONS } from './namespaces.js';
-import { Outgoing, type SentMessage } from './outgoing.js';
+import { Outgoing, type SendOptions, type SentMessage } from './outgoing.js';
+import { Disappearing, type DisappearingOptions } from './disappearing/controller.js';
+
 import { ensureOwnDevice, protocolContext } from './own-device.js';
 import { SerialQueue } from './serial-queue.js';
 import { isArchiveResult, unwrapLive } from './stanzas.js';
@@ -38,6 +40,8 @@ export interface EngineOptions {
   readonly log?: Logger;
   /** One-time pre-keys kept published (default 100, XEP-0384 §4.2). */
   readonly preKeyCount?: number;
+  /** Disappearing messages: clock and timer seams for tests. */
+  readonly disappearing?: DisappearingOptions;
 }
 
 /** Archive catch-up starts this long before we were last seen online (clock skew, in-flight stanzas). */
@@ -53,6 +57,7 @@ export class MessagingEngine {
   readonly #outgoing: Outgoing;
   readonly #incoming: Incoming;
   readonly #catchUp: ArchiveCatchUp;
+  readonly #disappearing: Disappearing;
   readonly #queue = new SerialQueue();
   readonly #unsubscribe: (() => void)[] = [];
   /** The device was created by this engine: nothing in the archive can be for it. */
@@ -90,8 +95,12 @@ export class MessagingEngine {
       },
     };
     this.#directory = new DeviceDirectory(this.#ctx);
-    this.#outgoing = new Outgoing(this.#ctx, this.#directory);
-    this.#incoming = new Incoming(this.#ctx, this.#directory, this.#outgoing, { preKeyUsed: () => this.#preKeyUsed() });
+    this.#disappearing = new Disappearing(this.#ctx, this.#directory, options.disappearing);
+    // Whatever expired while the store was closed goes now, before anything is read or shown.
+    this.#disappearing.scheduler.recheck();
+    const countdownStarted = (expiresAt: number): void => this.#disappearing.scheduler.changed(expiresAt);
+    this.#outgoing = new Outgoing(this.#ctx, this.#directory, { countdownStarted });
+    this.#incoming = new Incoming(this.#ctx, this.#directory, this.#outgoing, { preKeyUsed: () => this.#preKeyUsed(), countdownStarted });
     this.#catchUp = new ArchiveCatchUp(this.#ctx, (m) => this.#incoming.process(m));
     this.#lastOnline = created ? now() : lastActivity(store, now());
   }
@@ -131,6 +140,7 @@ export class MessagingEngine {
       transport.on('acked', (id) => this.#outgoing.acknowledged(id)),
       transport.on('state', (status) => this.#onState(status)),
     );
+    this.#disappearing.scheduler.start();
     await transport.connect();
     await this.#queue.push(() => this.#signIn(), (e) => {
       throw e;
@@ -143,6 +153,7 @@ export class MessagingEngine {
   async stop(): Promise<void> {
     if (this.#ticker) clearInterval(this.#ticker);
     this.#ticker = undefined;
+    this.#disappearing.scheduler.stop();
     await this.#queue.idle();
     for (const off of this.#unsubscribe.splice(0)) off();
     this.#ready = false;
@@ -153,9 +164,28 @@ export class MessagingEngine {
    * Encrypts `text` for every trusted device of `to` and our own other trusted devices and
    * sends it. Resolves once it is stored and written (state 'pending'); 'sent' follows on
    * the server's ack (waitUntilSent). Throws MessagingError('no-trusted-devices').
+   * `id` (optional) names the message; the id of a 'failed' outgoing message resends it.
    */
-  send(to: string, text: string): Promise<SentMessage> {
-    return this.#outgoing.send(bareJid(to), text);
+  send(to: string, text: string, id?: string, options?: SendOptions): Promise<SentMessage> {
+    return this.#outgoing.send(bareJid(to), text, id, options);
+  }
+
+  /**
+   * Sets the disappearing timer of the conversation with `peer` (undefined = off) for messages
+   * sent from now on, and sends the change to the peer and our other devices (disappearing/).
+   */
+  setConversationTimer(peer: string, seconds: number | undefined): Promise<TimerChanged> {
+    return this.#disappearing.setTimer(bareJid(peer), seconds);
+  }
+
+  /** The user saw the conversation with `peer` up to `upTo` (default all): countdowns start. */
+  markDisplayed(peer: string, upTo?: MessageCursor): number {
+    return this.#disappearing.markDisplayed(bareJid(peer), upTo);
+  }
+
+  /** Purges what is due and re-arms the expiry timer: call on resume from sleep or a clock change. */
+  recheckExpiry(): string[] {
+    return this.#disappearing.scheduler.recheck();
   }
 
   /** Resolves when the server acknowledged message `id` (or the peer confirmed it). */
@@ -203,7 +233,7 @@ export class MessagingEngine {
     return this.devices(bare);
   }
 
-  /** The newest `limit` messages with `jid`, oldest first. */
+  /** The newest `limit` messages with `jid`, oldest first (never an expired one). */
   history(jid: string, limit = 50): Message[] {
     const conversation = this.#ctx.store.conversations.findByPeer(bareJid(jid));
     return conversation ? this.#ctx.store.messages.page(conversation.id, { limit }) : [];
@@ -265,6 +295,7 @@ export class MessagingEngine {
     if (deleted > 0 || this.#bundleDirty) await this.#republishBundle();
     await this.#incoming.flushDeferred();
     await this.#outgoing.flush(false);
+    await this.#disappearing.announcePending();
     this.#lastOnline = this.#ctx.now();
     this.#ready = true;
     this.#signedInOnce = true;

@@ -17,6 +17,27 @@ export interface ReceivedMessage {
   /** False when the sending device is not trusted: the UI must mark the message. */
   readonly trusted: boolean;
   readonly via: 'live' | 'carbon-received' | 'carbon-sent' | 'archive';
+  /** The disappearing timer it was sent with (seconds), if any. */
+  readonly expireAfterSeconds?: number;
+  /** When it expires; for a received message only once it has been displayed (markDisplayed). */
+  readonly expiresAt?: number;
+}
+
+/** Disappearing messages that expired and were purged from the store. */
+export interface ExpiredMessages {
+  readonly ids: readonly string[];
+}
+
+/** A conversation's disappearing timer changed (by us, the peer, or another of our devices). */
+export interface TimerChanged {
+  readonly conversationId: number;
+  readonly peerJid: string;
+  /** undefined = off. */
+  readonly seconds?: number;
+  readonly version: number;
+  readonly setBy: string;
+  readonly setDevice: number;
+  readonly setAt: number;
 }
 
 export interface UndecryptableMessage {
@@ -61,4 +82,6 @@ export interface EngineEvents {
   connection: [status: TransportStatus];
   /** Signed in, device published and archive catch-up done. */
   ready: [];
+  expired: [batch: ExpiredMessages];
+  timer: [change: TimerChanged];
 }

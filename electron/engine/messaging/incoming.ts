@@ -14,7 +14,8 @@ import { envelopeBody, parseEnvelope } from '../xmpp/sce.js';
 import type { EngineContext } from './context.js';
 import type { DeviceDirectory } from './device-directory.js';
 import { reasonOf } from './errors.js';
-import type { ReceivedMessage } from './events.js';
+import type { ReceivedMessage, TimerChanged } from './events.js';
+import { receiveDisappearing } from './disappearing/received.js';
 import { NS_OMEMO2, NS_RECEIPTS } from './namespaces.js';
 import type { Outgoing } from './outgoing.js';
 import { originIdOf, receiptStanza, type InboundMessage } from './stanzas.js';
@@ -26,6 +27,8 @@ export const RESET_AFTER_FAILURES = 3;
 export interface IncomingHooks {
   /** A key exchange consumed a one-time pre-key: replenish and republish the bundle. */
   preKeyUsed(): void;
+  /** A stored message has an expiry time (our other device sent a disappearing message). */
+  countdownStarted?(expiresAt: number): void;
 }
 
 interface Routing {
@@ -38,8 +41,8 @@ interface Routing {
 }
 
 type Outcome =
-  | { readonly kind: 'empty'; readonly result: DecryptResult }
-  | { readonly kind: 'message'; readonly result: DecryptResult; readonly event: ReceivedMessage; readonly requestReceipt: boolean }
+  | { readonly kind: 'empty'; readonly result: DecryptResult; readonly timer?: TimerChanged }
+  | { readonly kind: 'message'; readonly result: DecryptResult; readonly event: ReceivedMessage; readonly requestReceipt: boolean; readonly timer?: TimerChanged }
   | { readonly kind: 'rejected'; readonly result: DecryptResult; readonly reason: string; readonly id: string };
 
 export class Incoming {
@@ -80,6 +83,7 @@ export class Incoming {
     if (stanza.attrs.type === 'error' || stanza.attrs.type === 'groupchat' || stanza.attrs.type === 'headline') return;
     const routing = this.#route(inbound);
     if (!routing) return;
+    if (this.#forgotten(inbound)) return;
 
     const receipt = stanza.getChild('received', NS_RECEIPTS);
     if (receipt?.attrs.id && routing.direction === 'in') this.outgoing.delivered(routing.sender, receipt.attrs.id);
@@ -136,6 +140,13 @@ export class Incoming {
     return (originId !== undefined && processedStanzas.has(senderJid, originId)) || (archiveId !== undefined && processedStanzas.has(this.ctx.jid, archiveId));
   }
 
+  /** Expired or deleted here before: an archive replay or a late carbon must not bring it back. */
+  #forgotten(inbound: InboundMessage): boolean {
+    const messageId = originIdOf(inbound.stanza);
+    const stanzaId = inbound.archiveId;
+    return this.ctx.store.forgottenMessages.isForgotten({ ...(messageId !== undefined && { messageId }), ...(stanzaId !== undefined && { stanzaId }) });
+  }
+
   #markProcessed(senderJid: string, originId: string | undefined, archiveId: string | undefined): void {
     const at = this.ctx.now();
     if (originId !== undefined) this.ctx.store.processedStanzas.record(senderJid, originId, at);
@@ -179,14 +190,19 @@ export class Incoming {
     const devices = ctx.store.devices.listForJid(message.sender.jid);
     const device = devices.find((d) => d.deviceId === message.sender.deviceId);
     const trusted = device !== undefined && settleTrust(ctx.store.devices, device, devices);
-    const body = envelopeBody(opened) ?? '';
+    const rawBody = envelopeBody(opened);
+    const body = rawBody ?? '';
     const sentAt = opened.time?.getTime() ?? inbound.delayedAt ?? ctx.now();
+    const disappearing = receiveDisappearing(opened.content, { store: ctx.store, conversation, ownJid: ctx.jid, direction: routing.direction, sentAt, hasBody: rawBody !== undefined });
+    const timer = disappearing.changed;
+    if (disappearing.settingOnly) return { kind: 'empty', result, ...(timer && { timer }) };
     const row: Message = {
       ...base,
       body,
       sentAt,
       state: routing.direction === 'in' ? 'delivered' : 'sent',
       ...(trusted ? {} : { stateReason: 'untrusted-device' }),
+      ...disappearing.row,
     };
     ctx.store.messages.insert(row);
     const event: ReceivedMessage = {
@@ -200,9 +216,10 @@ export class Incoming {
       encryption: 'omemo:2',
       trusted,
       via: inbound.via,
+      ...disappearing.row,
     };
     const requestReceipt = routing.direction === 'in' && inbound.via !== 'carbon-received' && inbound.stanza.getChild('request', NS_RECEIPTS) !== undefined;
-    return { kind: 'message', result, event, requestReceipt };
+    return { kind: 'message', result, event, requestReceipt, ...(timer && { timer }) };
   }
 
   #afterDecrypt(outcome: Outcome, sender: DeviceAddress, routing: Routing, inbound: InboundMessage): void {
@@ -210,6 +227,8 @@ export class Incoming {
     const { result } = outcome;
     if (result.newSession) ctx.emit('devices', { jid: sender.jid, added: [], removed: [], identityChanged: [] });
     if (result.usedPreKeyId !== undefined) this.hooks.preKeyUsed();
+    if (outcome.kind !== 'rejected' && outcome.timer) ctx.emit('timer', outcome.timer);
+    if (outcome.kind === 'message' && outcome.event.expiresAt !== undefined) this.hooks.countdownStarted?.(outcome.event.expiresAt);
     if (outcome.kind === 'message') {
       ctx.emit('message', outcome.event);
       if (outcome.requestReceipt && originIdOf(inbound.stanza)) {

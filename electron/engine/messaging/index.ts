@@ -2,7 +2,8 @@
 export { MessagingEngine, type EngineOptions } from './engine.js';
 export { MessagingError, isMessagingError, type MessagingErrorCode } from './errors.js';
 export type * from './events.js';
-export type { SentMessage } from './outgoing.js';
+export type { SendOptions, SentMessage } from './outgoing.js';
+export { TIMER_PRESETS, MAX_TIMER_SECONDS, ExpiryScheduler, type TimerSetting } from './disappearing/index.js';
 export type { Transport, TransportEvents, TransportState, TransportStatus } from './transport.js';
 export { XmppTransport } from './xmpp-transport.js';
 export type { TrustDecision } from './trust.js';

@@ -15,12 +15,24 @@ import type { DeviceDirectory } from './device-directory.js';
 import { MessagingError, reasonOf } from './errors.js';
 import { NS_CLIENT } from './namespaces.js';
 import { encryptedMessageStanza } from './stanzas.js';
+import { currentSetting } from './disappearing/timer-setting.js';
+import { disappearingContent } from './disappearing/wire.js';
 
 export interface SentMessage {
   readonly id: string;
   readonly to: string;
   /** Every device the message was encrypted for (recipient's and our own other devices). */
   readonly devices: readonly DeviceAddress[];
+}
+
+export interface SendOptions {
+  /** This message's disappearing timer (seconds); default the conversation's timer. */
+  readonly expireAfterSeconds?: number;
+}
+
+export interface OutgoingHooks {
+  /** A sent disappearing message started counting down (its expiry time). */
+  countdownStarted?(expiresAt: number): void;
 }
 
 /** Resend an entry the stream did not confirm after this long, even without a reconnect. */
@@ -33,37 +45,58 @@ export class Outgoing {
   constructor(
     private readonly ctx: EngineContext,
     private readonly directory: DeviceDirectory,
+    private readonly hooks: OutgoingHooks = {},
   ) {}
 
-  async send(to: string, text: string): Promise<SentMessage> {
+  /**
+   * `id` names the message (default a new UUID). The id of a stored outgoing message that
+   * never reached the outbox ('failed', or 'pending' as the app queued it while no device of
+   * the peer was known) sends that message under the same id: the row stays and is 'pending'
+   * until acked, so the UI and the peer's deduplication see one message.
+   */
+  async send(to: string, text: string, id: string = randomUUID(), options: SendOptions = {}): Promise<SentMessage> {
     const { ctx } = this;
     const recipients = await this.directory.recipientsFor(to);
     if (!recipients.some((r) => sameBareJid(r.jid, to))) {
       throw new MessagingError('no-trusted-devices', 'the recipient has no device this message could be encrypted for');
     }
-    const id = randomUUID();
     const now = ctx.now();
-    ctx.store.transaction(() => {
+    const expiresAt = ctx.store.transaction(() => {
+      const earlier = ctx.store.messages.get(id);
+      const unsent = earlier?.direction === 'out' && earlier.body === text && (earlier.state === 'failed' || earlier.state === 'pending') && !ctx.store.outbox.get(id);
+      if (earlier && !unsent) throw new MessagingError('malformed', 'a message with this id exists already');
       this.directory.settleTrust(recipients);
       // XEP-0384 §6.1 / XEP-0420: the body travels inside the envelope with rpad, time, to and from.
       const body = xml('body', { xmlns: NS_CLIENT }, stripIllegalXmlChars(text));
-      const envelope = serializeEnvelope({ content: [body], from: ctx.jid, to, time: new Date(now) });
-      const encrypted = encryptMessage(ctx.protocol, envelope, recipients);
-      const stanza = encryptedMessageStanza(to, id, encrypted, { receipt: true });
+      // Disappearing messages: this message's timer and the conversation setting ride in the
+      // envelope (disappearing/wire.ts); the sender's copy counts down from now.
       const conversation = ctx.store.conversations.open(to);
-      ctx.store.messages.insert({
-        id,
-        conversationId: conversation.id,
-        direction: 'out',
-        senderJid: ctx.jid,
-        senderDevice: ctx.deviceId,
-        body: text,
-        sentAt: now,
-        state: 'pending',
-        encryption: 'omemo:2',
-      });
+      const timer = options.expireAfterSeconds ?? conversation.disappearingSeconds;
+      const setting = currentSetting(conversation);
+      const extra = disappearingContent({ ...(timer !== undefined && { messageTimer: timer }), ...(setting && { setting }) });
+      const envelope = serializeEnvelope({ content: [body, ...extra], from: ctx.jid, to, time: new Date(now) });
+      const encrypted = encryptMessage(ctx.protocol, envelope, recipients);
+      const stanza = encryptedMessageStanza(to, id, encrypted, { receipt: true, hint: timer === undefined ? 'store' : 'no-permanent-store' });
+      if (earlier) {
+        ctx.store.messages.setState(id, 'pending');
+      } else {
+        ctx.store.messages.insert({
+          id,
+          conversationId: conversation.id,
+          direction: 'out',
+          senderJid: ctx.jid,
+          senderDevice: ctx.deviceId,
+          body: text,
+          sentAt: now,
+          state: 'pending',
+          encryption: 'omemo:2',
+          ...(timer !== undefined && { expireAfterSeconds: timer, expiresAt: now + timer * 1000 }),
+        });
+      }
       ctx.store.outbox.enqueue(id, new TextEncoder().encode(stanza.toString()), now);
+      return timer === undefined ? undefined : now + timer * 1000;
     });
+    if (expiresAt !== undefined) this.hooks.countdownStarted?.(expiresAt);
     await this.transmit(id);
     return { id, to, devices: recipients };
   }

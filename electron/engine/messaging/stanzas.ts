@@ -17,7 +17,7 @@ export const FALLBACK_BODY = 'This message is encrypted with OMEMO 2, which your
  * An OMEMO message. The id is also the origin-id, which the receiver deduplicates by; the
  * store hint keeps empty messages (acks, heartbeats) in the archive too (XEP-0384 §5.5.3).
  */
-export function encryptedMessageStanza(to: string, id: string, message: EncryptedMessage, opts: { receipt: boolean }): Element {
+export function encryptedMessageStanza(to: string, id: string, message: EncryptedMessage, opts: { receipt: boolean; hint?: StorageHint }): Element {
   const hasPayload = message.payload !== null;
   return xml(
     'message',
@@ -27,9 +27,15 @@ export function encryptedMessageStanza(to: string, id: string, message: Encrypte
     hasPayload ? xml('body', {}, FALLBACK_BODY) : undefined,
     hasPayload && opts.receipt ? xml('request', { xmlns: NS_RECEIPTS }) : undefined,
     xml('origin-id', { xmlns: NS_SID, id }),
-    xml('store', { xmlns: NS_HINTS }),
+    xml(opts.hint ?? 'store', { xmlns: NS_HINTS }),
   );
 }
+
+/**
+ * XEP-0334 §4: 'store' asks the archive to keep the message; 'no-permanent-store' lets a server
+ * hold it for delivery (offline storage) but not in a permanent archive (disappearing messages).
+ */
+export type StorageHint = 'store' | 'no-permanent-store';
 
 export function receiptStanza(to: string, id: string, receivedId: string): Element {
   return xml('message', { to, id, type: 'chat' }, xml('received', { xmlns: NS_RECEIPTS, id: receivedId }), xml('store', { xmlns: NS_HINTS }));

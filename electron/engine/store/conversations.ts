@@ -10,9 +10,23 @@ export interface Conversation {
   readonly kind: ConversationKind;
   /** Disappearing-message timer; undefined = messages are kept. */
   readonly disappearingSeconds?: number;
-  /** Settings version, reserved for synchronising settings between devices. */
+  /** Settings version: orders timer changes from both sides (disappearing/timer-setting.ts). */
   readonly version: number;
+  /** Who last set the timer (bare JID), from which device, when; undefined while never set. */
+  readonly timerSetBy?: string;
+  readonly timerSetDevice?: number;
+  readonly timerSetAt?: number;
   readonly createdAt: number;
+}
+
+/** One value of a conversation's disappearing timer, with what orders it against others. */
+export interface TimerSettingRecord {
+  /** undefined = off. */
+  readonly seconds?: number;
+  readonly version: number;
+  readonly setBy: string;
+  readonly setDevice: number;
+  readonly setAt: number;
 }
 
 export interface ConversationRepository {
@@ -21,6 +35,14 @@ export interface ConversationRepository {
   get(id: number): Conversation | undefined;
   findByPeer(peerJid: string): Conversation | undefined;
   setDisappearingTimer(id: number, seconds: number | undefined): void;
+  /**
+   * Stores `setting` only if it orders after the current one by (version, setBy, setDevice);
+   * true if it was stored. `unannounced` marks our own change as not yet sent.
+   */
+  applyTimerSetting(id: number, setting: TimerSettingRecord, unannounced: boolean): boolean;
+  /** Conversations whose own timer change still has to be sent. */
+  listUnannouncedTimers(): Conversation[];
+  markTimerAnnounced(id: number, version: number): void;
   /** Deletes the conversation and all its messages; their ids are remembered as deleted. */
   delete(id: number): boolean;
 }
@@ -31,10 +53,13 @@ export interface ConversationRow {
   kind: ConversationKind;
   disappearing_seconds: number | null;
   version: number;
+  timer_set_by: string | null;
+  timer_set_device: number | null;
+  timer_set_at: number | null;
   created_at: number;
 }
 
-export const CONVERSATION_COLUMNS = 'c.id, c.peer_jid, c.kind, c.disappearing_seconds, c.version, c.created_at';
+export const CONVERSATION_COLUMNS = 'c.id, c.peer_jid, c.kind, c.disappearing_seconds, c.version, c.timer_set_by, c.timer_set_device, c.timer_set_at, c.created_at';
 
 export const conversationFromRow = (row: ConversationRow): Conversation => ({
   id: row.id,
@@ -42,6 +67,9 @@ export const conversationFromRow = (row: ConversationRow): Conversation => ({
   kind: row.kind,
   disappearingSeconds: optional(row.disappearing_seconds),
   version: row.version,
+  timerSetBy: optional(row.timer_set_by),
+  timerSetDevice: optional(row.timer_set_device),
+  timerSetAt: optional(row.timer_set_at),
   createdAt: row.created_at,
 });
 
@@ -57,6 +85,14 @@ export function conversationRepository(db: Db, upkeep: Maintenance, clock: () =>
      SELECT id, stanza_id, 'deleted', ? FROM messages WHERE conversation_id = ?`,
   );
   const remove = db.prepare<[number]>('DELETE FROM conversations WHERE id = ?');
+  // Row-value comparison: the later setting wins on every device, whatever order they arrive in.
+  const applyTimer = db.prepare<{ id: number; seconds: number | null; version: number; by: string; device: number; at: number; unannounced: number }>(
+    `UPDATE conversations SET disappearing_seconds = @seconds, version = @version, timer_set_by = @by,
+       timer_set_device = @device, timer_set_at = @at, timer_unannounced = @unannounced
+     WHERE id = @id AND (version, coalesce(timer_set_by, ''), coalesce(timer_set_device, 0)) < (@version, @by, @device)`,
+  );
+  const selectUnannounced = db.prepare<[], ConversationRow>(`SELECT ${CONVERSATION_COLUMNS} FROM conversations c WHERE c.timer_unannounced = 1`);
+  const clearUnannounced = db.prepare<[number, number]>('UPDATE conversations SET timer_unannounced = 0 WHERE id = ? AND version = ?');
 
   const findByPeer = (peerJid: string): Conversation | undefined => {
     const row = selectByPeer.get(peerJid);
@@ -78,6 +114,18 @@ export function conversationRepository(db: Db, upkeep: Maintenance, clock: () =>
     },
     findByPeer,
     setDisappearingTimer: (id, seconds) => void updateTimer.run(seconds ?? null, id),
+    applyTimerSetting: (id, setting, unannounced) =>
+      applyTimer.run({
+        id,
+        seconds: setting.seconds ?? null,
+        version: setting.version,
+        by: setting.setBy,
+        device: setting.setDevice,
+        at: setting.setAt,
+        unannounced: unannounced ? 1 : 0,
+      }).changes > 0,
+    listUnannouncedTimers: () => selectUnannounced.all().map(conversationFromRow),
+    markTimerAnnounced: (id, version) => void clearUnannounced.run(id, version),
     delete(id) {
       const deleted = deleteWithHistory(id);
       if (deleted) upkeep.afterDelete();

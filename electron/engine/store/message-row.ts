@@ -23,8 +23,10 @@ export interface Message {
   /** Why a message failed or could not be decrypted (a code, never message text). */
   readonly stateReason?: string;
   readonly encryption: Encryption;
-  /** When a disappearing message must be deleted. */
+  /** When a disappearing message must be deleted (set once its countdown has started). */
   readonly expiresAt?: number;
+  /** The disappearing timer it was sent with (XEP-0466 `timer`); undefined = kept. */
+  readonly expireAfterSeconds?: number;
   /** Incoming: when the user saw it. Outgoing: when the peer reported displaying it. */
   readonly displayedAt?: number;
 }
@@ -36,7 +38,7 @@ export interface MessageCursor {
 }
 
 export const MESSAGE_COLUMNS =
-  'm.id, m.stanza_id, m.conversation_id, m.direction, m.sender_jid, m.sender_device, m.body, m.sent_at, m.received_at, m.state, m.state_reason, m.encryption, m.expires_at, m.displayed_at';
+  'm.id, m.stanza_id, m.conversation_id, m.direction, m.sender_jid, m.sender_device, m.body, m.sent_at, m.received_at, m.state, m.state_reason, m.encryption, m.expires_at, m.displayed_at, m.expire_after_seconds';
 
 export interface MessageRow {
   id: string;
@@ -53,6 +55,7 @@ export interface MessageRow {
   encryption: Encryption;
   expires_at: number | null;
   displayed_at: number | null;
+  expire_after_seconds: number | null;
 }
 
 export const messageFromRow = (row: MessageRow): Message => ({
@@ -70,6 +73,7 @@ export const messageFromRow = (row: MessageRow): Message => ({
   encryption: row.encryption,
   expiresAt: optional(row.expires_at),
   displayedAt: optional(row.displayed_at),
+  expireAfterSeconds: optional(row.expire_after_seconds),
 });
 
 export const messageToRow = (m: Message): MessageRow => ({
@@ -87,6 +91,7 @@ export const messageToRow = (m: Message): MessageRow => ({
   encryption: m.encryption,
   expires_at: m.expiresAt ?? null,
   displayed_at: m.displayedAt ?? null,
+  expire_after_seconds: m.expireAfterSeconds ?? null,
 });
 
 /** SQL: the message is visible at :now (not past its expiry, even if the sweep has not run yet). */

@@ -33,7 +33,10 @@ export interface MessageRepository {
   /** One page of a conversation, oldest first. */
   page(conversationId: number, request: PageRequest): Message[];
   unreadCount(conversationId: number): number;
-  /** Marks incoming messages up to and including `upTo` as seen; returns how many changed. */
+  /**
+   * Marks incoming messages up to and including `upTo` as seen; returns how many changed.
+   * A disappearing message's countdown starts here (XEP-0466 §6: once the user has seen it).
+   */
   markDisplayed(conversationId: number, upTo: MessageCursor, at: number): number;
   /** Records the peer's displayed marker for an outgoing message. */
   markDisplayedByPeer(id: string, at: number): void;
@@ -41,16 +44,20 @@ export interface MessageRepository {
   delete(id: string): boolean;
   /** Deletes every message whose expiry time has passed; returns their ids. */
   expire(now: number): string[];
+  /** The earliest expiry time of any stored message, if one has started counting down. */
+  nextExpiry(): number | undefined;
 }
 
 export const MAX_PAGE = 500;
+/** From this many messages expiring together, the full-text index is merged once instead of edited per row. */
+const BULK_EXPIRY = 200;
 
 export function messageRepository(db: Db, upkeep: Maintenance, clock: () => number): MessageRepository {
   const insert = db.prepare<MessageRow>(
     `INSERT INTO messages (id, stanza_id, conversation_id, direction, sender_jid, sender_device, body, sent_at,
-       received_at, state, state_reason, encryption, expires_at, displayed_at)
+       received_at, state, state_reason, encryption, expires_at, displayed_at, expire_after_seconds)
      VALUES (@id, @stanza_id, @conversation_id, @direction, @sender_jid, @sender_device, @body, @sent_at,
-       @received_at, @state, @state_reason, @encryption, @expires_at, @displayed_at)`,
+       @received_at, @state, @state_reason, @encryption, @expires_at, @displayed_at, @expire_after_seconds)`,
   );
   const selectById = db.prepare<[string], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id = ?`);
   const selectByStanzaId = db.prepare<[string], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.stanza_id = ? LIMIT 1`);
@@ -76,7 +83,9 @@ export function messageRepository(db: Db, upkeep: Maintenance, clock: () => numb
     )
     .pluck();
   const setDisplayed = db.prepare<{ conversationId: number; at: number; upToAt: number; upToId: string }>(
-    `UPDATE messages SET displayed_at = @at WHERE conversation_id = @conversationId AND direction = 'in'
+    `UPDATE messages SET displayed_at = @at,
+       expires_at = coalesce(expires_at, @at + expire_after_seconds * 1000)
+     WHERE conversation_id = @conversationId AND direction = 'in'
        AND displayed_at IS NULL AND (sent_at, id) <= (@upToAt, @upToId)`,
   );
   const setDisplayedByPeer = db.prepare<[number, string]>(
@@ -88,15 +97,34 @@ export function messageRepository(db: Db, upkeep: Maintenance, clock: () => numb
      SELECT id, stanza_id, @reason, @at FROM messages WHERE id = @id`,
   );
   const removeOne = db.prepare<[string]>('DELETE FROM messages WHERE id = ?');
-  const selectExpired = db.prepare<[number], string>('SELECT id FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ?').pluck();
+  // Expiry is set-based (one statement per table, not per message): 10,000 messages expiring
+  // together must be gone well within a second. The FTS rows go by the delete trigger.
+  const rememberExpired = db.prepare<[number, number]>(
+    `INSERT OR IGNORE INTO forgotten_messages (message_id, stanza_id, reason, at)
+     SELECT id, stanza_id, 'expired', ? FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ?`,
+  );
+  const removeExpired = db.prepare<[number], string>('DELETE FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ? RETURNING id').pluck();
+  const selectNextExpiry = db.prepare<[], number | null>('SELECT min(expires_at) FROM messages WHERE expires_at IS NOT NULL').pluck();
 
   const deleteOne = db.transaction((id: string, reason: 'deleted' | 'expired', at: number): boolean => {
     rememberOne.run({ id, reason, at });
     return removeOne.run(id).changes > 0;
   });
+  const countExpired = db.prepare<[number], number>('SELECT count(*) FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ?').pluck();
+  const ftsSecureDelete = (on: boolean) => db.prepare(`INSERT INTO messages_fts (messages_fts, rank) VALUES ('secure-delete', ${on ? 1 : 0})`).run();
+  const ftsOptimize = db.prepare("INSERT INTO messages_fts (messages_fts) VALUES ('optimize')");
   const expireAll = db.transaction((now: number): string[] => {
-    const ids = selectExpired.all(now);
-    for (const id of ids) deleteOne(id, 'expired', now);
+    // FTS5 secure-delete rewrites index pages row by row (~0.1 ms each). For a large batch it is
+    // far cheaper to delete with tombstones and then merge the whole index once ('optimize'),
+    // which drops the deleted entries just as completely; secure_delete zeroes the freed pages.
+    const bulk = countExpired.get(now)! >= BULK_EXPIRY;
+    rememberExpired.run(now, now);
+    if (bulk) ftsSecureDelete(false);
+    const ids = removeExpired.all(now);
+    if (bulk) {
+      ftsOptimize.run();
+      ftsSecureDelete(true);
+    }
     return ids;
   });
 
@@ -134,5 +162,6 @@ export function messageRepository(db: Db, upkeep: Maintenance, clock: () => numb
       if (ids.length > 0) upkeep.afterDelete();
       return ids;
     },
+    nextExpiry: () => selectNextExpiry.get() ?? undefined,
   };
 }

@@ -27,6 +27,7 @@ import { protocolStore } from './protocol-store.js';
 import type { KeyProtector, ProtectorKind } from './protector.js';
 import { sessionRepository, type SessionRepository } from './sessions.js';
 import { signedPreKeyRepository, type SignedPreKeyRepository } from './signed-pre-keys.js';
+import { syncStateRepository, type SyncStateRepository } from './sync-state.js';
 import type { Db } from './sqlite.js';
 import { createNew, unlockExisting } from './unlock.js';
 
@@ -53,6 +54,8 @@ export interface Store {
   readonly outbox: OutboxRepository;
   readonly processedStanzas: ProcessedStanzaRepository;
   readonly forgottenMessages: ForgottenMessageRepository;
+  /** Named values kept between runs (the archive catch-up cursor). */
+  readonly syncState: SyncStateRepository;
   /** The protocol core's synchronous store (identity, pre-keys, signed pre-keys, sessions). */
   readonly protocol: ProtocolStore;
   /**
@@ -134,6 +137,7 @@ function assemble(db: Db, files: StoreFiles, lock: StoreLock, clock: () => numbe
     outbox: outboxRepository(db),
     processedStanzas: processedStanzaRepository(db),
     forgottenMessages: forgottenMessageRepository(db),
+    syncState: syncStateRepository(db, clock),
     protocol: protocolStore({ account, preKeys, signedPreKeys, devices, sessions }, clock),
     transaction(fn) {
       assertOpen();

@@ -8,8 +8,11 @@ import { MIGRATIONS, type Migration } from './index.js';
 const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
 
+const NEXT = MIGRATIONS.length + 1;
+const CURRENT = MIGRATIONS.length;
+
 const addNotes: Migration = {
-  version: 2,
+  version: NEXT,
   name: 'add notes',
   up(db) {
     db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
@@ -18,7 +21,7 @@ const addNotes: Migration = {
 };
 
 const failingHalfway: Migration = {
-  version: 2,
+  version: NEXT,
   name: 'add notes, then fail',
   up(db) {
     addNotes.up(db);
@@ -45,7 +48,7 @@ describe('schema migrations', () => {
     const dir = dirs.make();
     (await newTestStore(dir)).close();
     const store = await openStore({ dir, protector: testProtector(), migrations: [...MIGRATIONS, addNotes] });
-    expect(store.schemaVersion()).toBe(2);
+    expect(store.schemaVersion()).toBe(NEXT);
     store.close();
   });
 
@@ -57,15 +60,15 @@ describe('schema migrations', () => {
 
     const error = await rejection(openStore({ dir, protector: testProtector(), migrations: [...MIGRATIONS, failingHalfway] }));
     expect(isStoreError(error, 'migration-failed')).toBe(true);
-    expect((error as Error).message).toContain('schema 1');
+    expect((error as Error).message).toContain(`schema ${CURRENT}`);
 
     const reopened = await openStore({ dir, protector: testProtector() });
-    expect(reopened.schemaVersion()).toBe(1);
+    expect(reopened.schemaVersion()).toBe(CURRENT);
     expect(reopened.conversations.findByPeer('romeo@montague.example')).toBeDefined();
     reopened.close();
     // Nothing of the failed step survived: the same step, done right, applies cleanly.
     const upgraded = await openStore({ dir, protector: testProtector(), migrations: [...MIGRATIONS, addNotes] });
-    expect(upgraded.schemaVersion()).toBe(2);
+    expect(upgraded.schemaVersion()).toBe(NEXT);
     upgraded.close();
   });
 
