@@ -82,7 +82,7 @@ test('a message with a short custom timer disappears from both windows, search a
   // Gone within a second of each copy's expiry.
   await expect(mine).toHaveCount(0, { timeout: sentAt + TIMER_SECONDS * 1000 + 1000 - Date.now() });
   await expect(theirs).toHaveCount(0, { timeout: shownAt + TIMER_SECONDS * 1000 + 2000 - Date.now() });
-  await expect(bob.page.getByText('this one stays')).toBeVisible();
+  await expect(bob.page.getByTestId('message-body').filter({ hasText: 'this one stays' })).toBeVisible();
 
   // Search finds nothing, and the conversation preview does not show it.
   for (const app of [alice, bob]) {

@@ -160,7 +160,7 @@ export class DeviceDirectory {
       if (!bundle) throw new MessagingError('malformed', 'no bundle published');
       const hadKey = this.ctx.store.devices.get(address)?.identityKey !== undefined;
       this.ctx.store.transaction(() => buildSession(this.ctx.protocol, address, bundle));
-      if (!hadKey) this.ctx.emit('devices', { jid: address.jid, added: [], removed: [], identityChanged: [address.deviceId] });
+      if (!hadKey) this.ctx.emit('devices', { jid: address.jid, added: [], removed: [], identityChanged: [], identityLearned: [address.deviceId] });
       this.#bundleFailedAt.delete(key);
       return true;
     } catch (error) {

@@ -57,8 +57,10 @@ export interface DevicesChanged {
   readonly jid: string;
   readonly added: readonly number[];
   readonly removed: readonly number[];
-  /** Devices whose identity key we saw for the first time, or that presented a different one. */
+  /** Devices that presented an identity key different from the one we knew: verify again. */
   readonly identityChanged: readonly number[];
+  /** Devices whose identity key we learned for the first time (nothing to warn about). */
+  readonly identityLearned?: readonly number[];
 }
 
 export interface DeviceInfo {
