@@ -70,9 +70,10 @@ export async function catchUp(sender: BenchClient, receiver: BenchClient, count:
   // The archive query has no end, so the engine keeps paging through what it archived since
   // sign-in (its own receipts); that is not part of the figure, and may take long: cut it off.
   await Promise.race([started, new Promise((r) => setTimeout(r, LINGER_MS))]);
-  if (startedAt === undefined) await next.transport.disconnect().catch(() => undefined);
+  const cutOff = startedAt === undefined;
+  if (cutOff) await next.transport.disconnect().catch(() => undefined);
   await started;
   const catchUpLine = next.log.find((l) => l.startsWith('catch-up-'));
   if (catchUpLine) progress(`catch-up: engine says ${catchUpLine}`);
-  return { storedMs: lastStored - t0, ...(startedAt !== undefined ? { startMs: startedAt - t0 } : {}), viaArchive, viaLive };
+  return { storedMs: lastStored - t0, ...(!cutOff && startedAt !== undefined ? { startMs: startedAt - t0 } : {}), viaArchive, viaLive };
 }

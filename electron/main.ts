@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, protocol, safeStorage, session, shell, type WebContents } from 'electron';
+import { BrowserWindow, app, powerMonitor, protocol, safeStorage, session, shell, type WebContents } from 'electron';
 import { engineMessaging } from './app/engine-messaging.js';
 import { createEngineService } from './app/engine-service.js';
 import { contentSecurityPolicy, readStaticFile } from './app/static-files.js';
@@ -77,6 +77,9 @@ async function start(): Promise<void> {
     ...(!app.isPackaged && process.env['PARLEY_XMPP_CA'] && { ca: readFileSync(process.env['PARLEY_XMPP_CA'], 'utf8') }),
     log: (line) => console.log(`parley: ${line}`),
   });
+  // Disappearing messages: a timer does not fire during sleep, and the wall clock may have jumped.
+  powerMonitor.on('resume', () => engine.recheckExpiry());
+  powerMonitor.on('unlock-screen', () => engine.recheckExpiry());
   const dispatch = createDispatcher({ engine, host: { openExternal: (url) => shell.openExternal(url) }, log: (line, error) => console.error(`parley: ${line}`, error) });
   const unregister = registerBridge(dispatch, engine, () => (mainWindow ? [mainWindow.webContents] : []));
 

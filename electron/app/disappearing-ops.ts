@@ -12,7 +12,27 @@ import { ServiceError } from '../ipc/engine-api.js';
 import type { ConversationOps } from './conversation-ops.js';
 import type { MessagingPort } from './messaging-port.js';
 
+/**
+ * The one expiry timer of an unlocked session. It exists before the messaging engine (which
+ * is handed it and reports countdowns to it); what it purges is reported wherever
+ * `reportTo` points once the session's operations exist.
+ */
+export function sessionExpiryScheduler(store: Store, now: () => number, log: (line: string) => void) {
+  let report: (ids: readonly string[]) => void = () => undefined;
+  const scheduler = new ExpiryScheduler({
+    nextExpiry: () => store.messages.nextExpiry(),
+    purge: (at) => store.messages.expire(at),
+    onExpired: (ids) => report(ids),
+    now,
+    log,
+  });
+  return { scheduler, reportTo: (fn: (ids: readonly string[]) => void): void => void (report = fn) };
+}
+
+export type SessionExpiry = ReturnType<typeof sessionExpiryScheduler>;
+
 export interface DisappearingDeps {
+  readonly expiry: SessionExpiry;
   readonly store: Store;
   readonly ops: ConversationOps;
   readonly own: { readonly jid: string; readonly deviceId: number };
@@ -31,17 +51,10 @@ export function disappearingOps(deps: DisappearingDeps) {
     emit('messagesExpired', { ids: [...ids] });
     emit('conversationsChanged', {}); // previews and unread counts
   };
-  const scheduler = new ExpiryScheduler({
-    nextExpiry: () => store.messages.nextExpiry(),
-    purge: (now) => store.messages.expire(now),
-    onExpired: expired,
-    now: deps.now,
-    log: deps.log,
-  });
-  // The engine purges from its own timer too; whichever runs first reports an id, never both.
-  messaging?.on('expired', ({ ids }) => expired(ids));
+  // One timer: the engine was handed this scheduler and reports its countdowns to it.
+  const { scheduler } = deps.expiry;
+  deps.expiry.reportTo(expired);
   messaging?.on('timer', () => live() && emit('conversationsChanged', {}));
-  messaging?.on('message', (m) => m.expiresAt !== undefined && scheduler.changed(m.expiresAt));
 
   return {
     /** At unlock, before anything is shown: purges what expired while locked, then arms the timer. */

@@ -51,9 +51,15 @@ export function engineMessaging(options: EngineMessagingOptions = {}): Messaging
   const maxRetryMs = options.maxRetryMs ?? 60_000;
 
   return {
-    create({ store, account, ca, log }: MessagingContext): MessagingPort {
+    create({ store, account, ca, log, expiryScheduler }: MessagingContext): MessagingPort {
       const transport = options.transport?.(account, ca) ?? new XmppTransport(xmppConnection(account, ca));
-      const engine = new MessagingEngine({ store, transport, log, ...(options.preKeyCount !== undefined && { preKeyCount: options.preKeyCount }) });
+      const engine = new MessagingEngine({
+        store,
+        transport,
+        log,
+        ...(options.preKeyCount !== undefined && { preKeyCount: options.preKeyCount }),
+        ...(expiryScheduler && { disappearing: { scheduler: expiryScheduler } }),
+      });
       let stopped = false;
       let retryTimer: NodeJS.Timeout | undefined;
       /** Set while a failed first sign-in will be tried again. */

@@ -25,7 +25,7 @@ import type { AppStatus, ConnectionStatus, EventPayload, Message } from '../../s
 import type { EventName } from '../../shared/channels.js';
 import { ServiceError, type EngineApi, type EngineEventListener, type ValidRequest } from '../ipc/engine-api.js';
 import { conversationOps, type ConversationOps } from './conversation-ops.js';
-import { disappearingOps, type DisappearingOps } from './disappearing-ops.js';
+import { disappearingOps, sessionExpiryScheduler, type DisappearingOps } from './disappearing-ops.js';
 import { loadAccountSettings, saveAccountSettings } from './credentials.js';
 import { fingerprintOf, messageDto } from './dto.js';
 import type { AccountSettings, MessagingFactory, MessagingPort } from './messaging-port.js';
@@ -71,7 +71,13 @@ async function sendThroughEngine(ops: ConversationOps, messaging: MessagingPort,
   }
 }
 
-export function createEngineService(options: EngineServiceOptions): EngineApi {
+/** The bridge's operations plus what only the main process calls (never reachable over IPC). */
+export interface EngineService extends EngineApi {
+  /** Resume from sleep or a wall-clock change: purge what expired meanwhile and re-arm the timer. */
+  recheckExpiry(): void;
+}
+
+export function createEngineService(options: EngineServiceOptions): EngineService {
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => undefined);
   const listeners = new Set<EngineEventListener>();
@@ -117,12 +123,14 @@ export function createEngineService(options: EngineServiceOptions): EngineApi {
   async function begin(store: Store, settings: AccountSettings | undefined): Promise<Unlocked> {
     // First: on a new store the engine creates the OMEMO device itself, and so knows that no
     // archived message can be for it (no catch-up of messages from before it existed).
-    const messaging = settings && options.messaging?.create({ store, account: settings, log, ...(options.ca !== undefined && { ca: options.ca }) });
+    const expiry = sessionExpiryScheduler(store, now, log);
+    const messaging =
+      settings && options.messaging?.create({ store, account: settings, log, expiryScheduler: expiry.scheduler, ...(options.ca !== undefined && { ca: options.ca }) });
     const account = store.account.get();
     if (!account) throw new ServiceError('needs-setup', 'This store has no account yet.');
     const own = { jid: account.jid, deviceId: account.deviceId, identityPublic: account.identityPublic };
     const ops = conversationOps(store, own, now);
-    const disappearing = disappearingOps({ store, ops, own, messaging, now, log, emit, live: () => session === unlocked });
+    const disappearing = disappearingOps({ expiry, store, ops, own, messaging, now, log, emit, live: () => session === unlocked });
     const unlocked: Unlocked = { store, ops, jid: account.jid, deviceId: account.deviceId, fingerprint: fingerprintOf(account.identityPublic) ?? '', messaging, disappearing };
     if (messaging) wire(unlocked, messaging);
     disappearing.start(); // what expired while locked is purged before anything is shown
@@ -197,6 +205,9 @@ export function createEngineService(options: EngineServiceOptions): EngineApi {
   }
 
   return {
+    recheckExpiry() {
+      session?.disappearing.recheck();
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);

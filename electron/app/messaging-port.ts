@@ -5,6 +5,7 @@
  */
 import type { EngineEvents } from '../engine/messaging/events.js';
 import type { TrustDecision } from '../engine/messaging/trust.js';
+import type { ExpiryScheduler } from '../engine/messaging/disappearing/index.js';
 import type { Store } from '../engine/store/index.js';
 
 export interface AccountSettings {
@@ -41,6 +42,8 @@ export interface MessagingContext {
   /** PEM CA trusted for the server instead of the system store (tests: the throwaway Prosody's CA). */
   readonly ca?: string;
   readonly log: (line: string) => void;
+  /** The service's expiry scheduler, shared with the engine so the process keeps one expiry timer. */
+  readonly expiryScheduler?: ExpiryScheduler;
 }
 
 export interface MessagingFactory {

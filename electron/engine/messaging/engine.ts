@@ -140,7 +140,7 @@ export class MessagingEngine {
       transport.on('acked', (id) => this.#outgoing.acknowledged(id)),
       transport.on('state', (status) => this.#onState(status)),
     );
-    this.#disappearing.scheduler.start();
+    if (this.#disappearing.ownsScheduler) this.#disappearing.scheduler.start();
     await transport.connect();
     await this.#queue.push(() => this.#signIn(), (e) => {
       throw e;
@@ -153,7 +153,7 @@ export class MessagingEngine {
   async stop(): Promise<void> {
     if (this.#ticker) clearInterval(this.#ticker);
     this.#ticker = undefined;
-    this.#disappearing.scheduler.stop();
+    if (this.#disappearing.ownsScheduler) this.#disappearing.scheduler.stop();
     await this.#queue.idle();
     for (const off of this.#unsubscribe.splice(0)) off();
     this.#ready = false;

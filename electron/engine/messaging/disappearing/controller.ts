@@ -16,17 +16,25 @@ export interface DisappearingOptions {
   readonly monotonic?: () => number;
   /** Test seam for the one expiry timer. */
   readonly timers?: TimerApi;
+  /**
+   * The app's scheduler over the same store, so a process keeps ONE expiry timer: the engine
+   * then reports countdowns to it but leaves starting and stopping it to its owner.
+   */
+  readonly scheduler?: ExpiryScheduler;
 }
 
 export class Disappearing {
   readonly scheduler: ExpiryScheduler;
+  /** False when the scheduler is shared (DisappearingOptions.scheduler): its owner starts and stops it. */
+  readonly ownsScheduler: boolean;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly directory: DeviceDirectory,
     options: DisappearingOptions = {},
   ) {
-    this.scheduler = new ExpiryScheduler({
+    this.ownsScheduler = options.scheduler === undefined;
+    this.scheduler = options.scheduler ?? new ExpiryScheduler({
       nextExpiry: () => ctx.store.messages.nextExpiry(),
       purge: (now) => ctx.store.messages.expire(now),
       onExpired: (ids) => ctx.emit('expired', { ids }),
