@@ -5,6 +5,7 @@
 import { nobleBackend, nodeBackend } from '../electron/engine/crypto/backend/index.js';
 import { expireFigures } from './expire.js';
 import { protocolFigures } from './protocol.js';
+import { xmppFigures } from './xmpp.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -19,6 +20,7 @@ if (args.includes('--noble')) {
   for (const [k, v] of Object.entries(protocolFigures(nobleBackend))) figures[`noble_${k}`] = v;
 }
 if (wanted('expire')) Object.assign(figures, await expireFigures());
+if (wanted('xmpp')) Object.assign(figures, await xmppFigures());
 
 if (json) console.log(JSON.stringify(figures));
 else for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(36)} ${v}`);
