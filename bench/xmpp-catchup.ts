@@ -4,7 +4,8 @@
  * receiver signs in and we time `engine.start()` until the Nth message is decrypted and
  * stored. That span holds the connection (TLS, SASL, bind, XEP-0198), carbons, publishing the device list and bundle,
  * presence, Prosody's offline flood (it delivers the same N messages after our presence;
- * the engine drops them by id), and the XEP-0313 archive pages, decrypted one by one.
+ * the engine drops them by id), and the XEP-0313 archive pages, each decrypted and stored
+ * in one transaction while the next page is fetched.
  */
 import { progress } from './util.js';
 import { waitUntil, type BenchClient } from './xmpp-clients.js';
@@ -22,8 +23,8 @@ export interface CatchUp {
 }
 
 /**
- * `sender` and `receiver` must be fresh accounts: Prosody's internal storage keeps at most
- * 10,000 items per archive (storage_archive_item_limit), and offline storage counts too.
+ * `sender` and `receiver` must be fresh accounts: with internal storage (no lua-dbi-sqlite3)
+ * Prosody keeps at most 10,000 items per archive (storage_archive_item_limit).
  */
 export async function catchUp(sender: BenchClient, receiver: BenchClient, count: number): Promise<CatchUp> {
   // An answered session first, as in a running conversation: otherwise every queued message
@@ -67,8 +68,8 @@ export async function catchUp(sender: BenchClient, receiver: BenchClient, count:
   );
   await waitUntil(() => stored === count || failure !== undefined, 120_000, `${count} caught-up messages stored`);
   if (failure !== undefined) throw failure;
-  // The archive query has no end, so the engine keeps paging through what it archived since
-  // sign-in (its own receipts); that is not part of the figure, and may take long: cut it off.
+  // Whatever sign-in does after the Nth message is not part of the figure; should it take
+  // long (an older engine paged through its own receipts), cut it off.
   await Promise.race([started, new Promise((r) => setTimeout(r, LINGER_MS))]);
   const cutOff = startedAt === undefined;
   if (cutOff) await next.transport.disconnect().catch(() => undefined);

@@ -9,6 +9,8 @@ APT_PACKAGES=(
   python3 python3-omemo python3-twomemo python3-oldmemo python3-doubleratchet python3-x3dh python3-xeddsa python3-xmlschema python3-slixmpp
   # a real XMPP server for tests and the demo; a real browser for the UI tests
   prosody chromium openssl
+  # SQL storage for that server (SQLite): XEP-0313 paging over internal file storage is slow
+  lua-dbi-sqlite3
   # native module builds
   build-essential
 )

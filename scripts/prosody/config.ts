@@ -3,6 +3,7 @@
  * no s2s, no HTTP, and the modules OMEMO needs (PEP with max_items, carbons, MAM on by
  * default, offline storage, stream management with resumption, in-band registration).
  */
+import type { ProsodyStorage } from './storage.js';
 
 export interface ProsodyConfigInput {
   readonly domain: string;
@@ -19,7 +20,15 @@ export interface ProsodyConfigInput {
   /** Seconds a dropped session stays resumable (XEP-0198). */
   readonly smacksHibernationSeconds: number;
   readonly logLevel: 'debug' | 'info' | 'warn';
+  /** 'sql': SQLite in the data dir (needs LuaDBI's SQLite3 driver); 'internal': Prosody's files. */
+  readonly storage: ProsodyStorage;
 }
+
+/**
+ * The most results one XEP-0313 page may hold (Prosody's default is 50). At least the
+ * engine's page size (electron/engine/messaging/catch-up.ts), so catch-up takes few round trips.
+ */
+export const MAX_ARCHIVE_QUERY_RESULTS = 250;
 
 /** Whether `value` holds a C0 control character (NUL, newline, …). */
 export const hasControlCharacters = (value: string): boolean => [...value].some((ch) => ch.charCodeAt(0) < 0x20);
@@ -58,7 +67,7 @@ modules_disabled = { "s2s", "s2sauth" }
 
 authentication = "internal_hashed"
 password_hash = ${luaString(c.passwordHash)}
-storage = "internal"
+${c.storage === 'sql' ? 'storage = "sql"\nsql = { driver = "SQLite3", database = "prosody.sqlite" } -- relative to data_path' : 'storage = "internal"'}
 c2s_require_encryption = true
 allow_unencrypted_plain_auth = false
 
@@ -67,6 +76,7 @@ allow_registration = ${c.allowRegistration ? 'true' : 'false'}
 -- XEP-0313: archive every message by default and keep it for the server's lifetime.
 default_archive_policy = true
 archive_expires_after = "never"
+max_archive_query_results = ${MAX_ARCHIVE_QUERY_RESULTS}
 
 -- XEP-0198: resumable sessions.
 smacks_hibernation_time = ${c.smacksHibernationSeconds}

@@ -101,7 +101,7 @@ export class MessagingEngine {
     const countdownStarted = (expiresAt: number): void => this.#disappearing.scheduler.changed(expiresAt);
     this.#outgoing = new Outgoing(this.#ctx, this.#directory, { countdownStarted });
     this.#incoming = new Incoming(this.#ctx, this.#directory, this.#outgoing, { preKeyUsed: () => this.#preKeyUsed(), countdownStarted });
-    this.#catchUp = new ArchiveCatchUp(this.#ctx, (m) => this.#incoming.process(m));
+    this.#catchUp = new ArchiveCatchUp(this.#ctx, (page, alsoInTransaction) => this.#incoming.processPage(page, alsoInTransaction));
     this.#lastOnline = created ? now() : lastActivity(store, now());
   }
 
@@ -249,7 +249,7 @@ export class MessagingEngine {
       this.#ctx.log('stanza-dropped reason=forged-carbon');
       return;
     }
-    void this.#queue.push(() => this.#incoming.process(inbound), (e) => this.#ctx.log(`stanza-dropped reason=${reasonOf(e)}`));
+    void this.#queue.push(async () => this.#incoming.process(inbound), (e) => this.#ctx.log(`stanza-dropped reason=${reasonOf(e)}`));
   }
 
   #onState(status: TransportStatus): void {

@@ -1,7 +1,9 @@
 /**
- * Receiving: one message at a time (the engine serialises them), deduplicated by the
- * sender's id and the archive's id, decrypted, checked (SCE affixes) and stored in ONE
- * transaction with the ratchet step it consumed. Nothing here throws to the caller: a
+ * Receiving: one message or one archive page at a time (the engine serialises them),
+ * deduplicated by the sender's id and the archive's id, decrypted, checked (SCE affixes) and
+ * stored in ONE transaction with the ratchet step it consumed. A page is one transaction
+ * (one fsync), each of its messages a savepoint in it, so one message that fails rolls back
+ * alone; events, receipts and answers go out only after the commit. Nothing here throws to the caller: a
  * message that cannot be read is stored as 'undecryptable' with a reason code, a malformed
  * stanza is dropped with a log line that holds neither text nor keys.
  */
@@ -17,6 +19,7 @@ import { reasonOf } from './errors.js';
 import type { ReceivedMessage, TimerChanged } from './events.js';
 import { receiveDisappearing } from './disappearing/received.js';
 import { NS_OMEMO2, NS_RECEIPTS } from './namespaces.js';
+import { archiveCursorKey } from './catch-up.js';
 import type { Outgoing } from './outgoing.js';
 import { originIdOf, receiptStanza, type InboundMessage } from './stanzas.js';
 import { settleTrust } from './trust.js';
@@ -40,6 +43,9 @@ interface Routing {
   readonly direction: 'in' | 'out';
 }
 
+/** What a handled message still has to do once its transaction has committed. */
+type Effect = () => void;
+
 type Outcome =
   | { readonly kind: 'empty'; readonly result: DecryptResult; readonly timer?: TimerChanged }
   | { readonly kind: 'message'; readonly result: DecryptResult; readonly event: ReceivedMessage; readonly requestReceipt: boolean; readonly timer?: TimerChanged }
@@ -49,6 +55,12 @@ export class Incoming {
   readonly #failures = new Map<string, number>();
   /** Answers held back during archive catch-up (XEP-0384 §6: answer once, after catching up). */
   readonly #deferred = new Map<string, DeviceAddress>();
+  /**
+   * Receipts (XEP-0184) held back during catch-up, as [to, message id]: the server archives
+   * each one, and handles our stanzas in order, so sent at once they would queue ahead of our
+   * next archive query and slow catch-up down to the server's archive writes.
+   */
+  readonly #deferredReceipts: [string, string][] = [];
   #catchingUp = false;
 
   constructor(
@@ -67,17 +79,52 @@ export class Incoming {
     const pending = [...this.#deferred.values()];
     this.#deferred.clear();
     for (const address of pending) await this.outgoing.sendEmpty(address);
+    for (const [to, id] of this.#deferredReceipts.splice(0)) this.#sendReceipt(to, id);
   }
 
-  async process(inbound: InboundMessage): Promise<void> {
+  #sendReceipt(to: string, receivedId: string): void {
+    this.ctx.transport.send(receiptStanza(to, randomUUID(), receivedId)).catch((e: unknown) => this.ctx.log(`receipt-failed reason=${reasonOf(e)}`));
+  }
+
+  /** One live message. */
+  process(inbound: InboundMessage): void {
+    this.processPage([inbound]);
+  }
+
+  /**
+   * Messages in order, in one transaction with `alsoInTransaction` (the archive cursor); a
+   * message that fails is dropped or stored as undecryptable without undoing the others.
+   */
+  processPage(batch: readonly InboundMessage[], alsoInTransaction?: () => void): void {
+    const effects: Effect[] = [];
     try {
-      await this.#process(inbound);
+      this.ctx.store.transaction(() => {
+        for (const inbound of batch) {
+          try {
+            const effect = this.ctx.store.transaction(() => this.#handle(inbound));
+            if (effect) effects.push(effect);
+          } catch (error) {
+            this.ctx.log(`stanza-dropped via=${inbound.via} reason=${reasonOf(error)}`);
+          }
+        }
+        alsoInTransaction?.();
+      });
     } catch (error) {
-      this.ctx.log(`stanza-dropped via=${inbound.via} reason=${reasonOf(error)}`);
+      // Nothing of the batch was stored; the archive still has it for the next catch-up.
+      this.ctx.log(`batch-dropped messages=${batch.length} reason=${reasonOf(error)}`);
+      return;
+    }
+    for (const effect of effects) {
+      try {
+        effect();
+      } catch (error) {
+        this.ctx.log(`after-store-failed reason=${reasonOf(error)}`);
+      }
     }
   }
 
-  async #process(inbound: InboundMessage): Promise<void> {
+  /** Runs inside the batch's transaction; returns what to do after the commit. */
+  #handle(inbound: InboundMessage): Effect | undefined {
     const { ctx } = this;
     const stanza = inbound.stanza;
     if (stanza.attrs.type === 'error' || stanza.attrs.type === 'groupchat' || stanza.attrs.type === 'headline') return;
@@ -86,41 +133,42 @@ export class Incoming {
     if (this.#forgotten(inbound)) return;
 
     const receipt = stanza.getChild('received', NS_RECEIPTS);
-    if (receipt?.attrs.id && routing.direction === 'in') this.outgoing.delivered(routing.sender, receipt.attrs.id);
+    const receiptId = routing.direction === 'in' ? receipt?.attrs.id : undefined;
+    const confirm: Effect | undefined = receiptId ? () => this.outgoing.delivered(routing.sender, receiptId) : undefined;
 
     const encrypted = stanza.getChild('encrypted', NS_OMEMO2);
     if (!encrypted) {
       const body = stanza.getChildText('body');
-      if (body !== null && body !== '') this.#storePlain(inbound, routing, body);
-      return;
+      const stored = body !== null && body !== '' ? this.#storePlain(inbound, routing, body) : undefined;
+      return both(confirm, stored);
     }
     let message: EncryptedMessage;
     try {
       message = parseEncrypted(encrypted, routing.sender);
     } catch (error) {
       ctx.log(`stanza-dropped via=${inbound.via} reason=${reasonOf(error)}`);
-      return;
+      return confirm;
     }
     const sender: DeviceAddress = message.sender;
-    if (sameBareJid(sender.jid, ctx.jid) && sender.deviceId === ctx.deviceId) return; // our own message reflected
+    if (sameBareJid(sender.jid, ctx.jid) && sender.deviceId === ctx.deviceId) return confirm; // our own message reflected
     const originId = originIdOf(stanza);
-    if (this.#seen(sender.jid, originId, inbound.archiveId)) return;
+    if (this.#seen(sender.jid, originId, inbound.archiveId)) return confirm;
 
     const key = message.keys.find((k) => sameBareJid(k.address.jid, ctx.jid) && k.address.deviceId === ctx.deviceId);
     if (!key) {
-      if (message.payload !== null) this.#recordFailure(inbound, routing, sender, originId, 'not-encrypted-for-this-device', false);
-      return;
+      if (message.payload === null) return confirm;
+      return both(confirm, this.#recordFailure(inbound, routing, sender, originId, 'not-encrypted-for-this-device', false));
     }
 
     let outcome: Outcome;
     try {
+      // A savepoint: a failed decryption rolls back its ratchet step, not the page.
       outcome = ctx.store.transaction(() => this.#decryptAndStore(inbound, routing, message, key, originId));
     } catch (error) {
-      this.#recordFailure(inbound, routing, sender, originId, reasonOf(error), true);
-      return;
+      return both(confirm, this.#recordFailure(inbound, routing, sender, originId, reasonOf(error), true));
     }
     this.#failures.delete(`${sender.jid}/${sender.deviceId}`);
-    this.#afterDecrypt(outcome, sender, routing, inbound);
+    return both(confirm, () => this.#afterDecrypt(outcome, sender, routing, inbound));
   }
 
   /** Who sent it, to whom, and which conversation it belongs to; undefined drops the stanza. */
@@ -150,7 +198,11 @@ export class Incoming {
   #markProcessed(senderJid: string, originId: string | undefined, archiveId: string | undefined): void {
     const at = this.ctx.now();
     if (originId !== undefined) this.ctx.store.processedStanzas.record(senderJid, originId, at);
-    if (archiveId !== undefined) this.ctx.store.processedStanzas.record(this.ctx.jid, archiveId, at);
+    if (archiveId !== undefined) {
+      this.ctx.store.processedStanzas.record(this.ctx.jid, archiveId, at);
+      // Live messages come in archive order after the sign-in catch-up: the next catch-up starts after them.
+      if (!this.#catchingUp) this.ctx.store.syncState.set(archiveCursorKey(this.ctx.jid), archiveId);
+    }
   }
 
   /** The local id: the sender's id unless another message already has it. */
@@ -231,8 +283,10 @@ export class Incoming {
     if (outcome.kind === 'message' && outcome.event.expiresAt !== undefined) this.hooks.countdownStarted?.(outcome.event.expiresAt);
     if (outcome.kind === 'message') {
       ctx.emit('message', outcome.event);
-      if (outcome.requestReceipt && originIdOf(inbound.stanza)) {
-        ctx.transport.send(receiptStanza(routing.sender, randomUUID(), originIdOf(inbound.stanza)!)).catch((e: unknown) => ctx.log(`receipt-failed reason=${reasonOf(e)}`));
+      const receivedId = originIdOf(inbound.stanza);
+      if (outcome.requestReceipt && receivedId) {
+        if (this.#catchingUp) this.#deferredReceipts.push([routing.sender, receivedId]);
+        else this.#sendReceipt(routing.sender, receivedId);
       }
     } else if (outcome.kind === 'rejected') {
       ctx.emit('undecryptable', { id: outcome.id, from: routing.sender, device: sender.deviceId, reason: outcome.reason });
@@ -243,10 +297,10 @@ export class Incoming {
     }
   }
 
-  #storePlain(inbound: InboundMessage, routing: Routing, body: string): void {
+  #storePlain(inbound: InboundMessage, routing: Routing, body: string): Effect | undefined {
     const { ctx } = this;
     const originId = originIdOf(inbound.stanza);
-    if (this.#seen(routing.sender, originId, inbound.archiveId)) return;
+    if (this.#seen(routing.sender, originId, inbound.archiveId)) return undefined;
     const event = ctx.store.transaction(() => {
       this.#markProcessed(routing.sender, originId, inbound.archiveId);
       const id = this.#localId(originId);
@@ -266,14 +320,14 @@ export class Incoming {
       });
       return { id, from: routing.sender, peerJid: routing.peer, direction: routing.direction, body, timestamp: sentAt, device: 0, encryption: 'none', trusted: false, via: inbound.via } as const;
     });
-    ctx.emit('message', event);
+    return () => ctx.emit('message', event);
   }
 
   /**
    * Stores a message we could not read, with its reason, so the user sees that something
    * arrived. After repeated failures from one device its session is replaced (XEP-0384 §6).
    */
-  #recordFailure(inbound: InboundMessage, routing: Routing, sender: DeviceAddress, originId: string | undefined, reason: string, countsTowardsReset: boolean): void {
+  #recordFailure(inbound: InboundMessage, routing: Routing, sender: DeviceAddress, originId: string | undefined, reason: string, countsTowardsReset: boolean): Effect {
     const { ctx } = this;
     const id = ctx.store.transaction(() => {
       this.#markProcessed(sender.jid, originId, inbound.archiveId);
@@ -293,20 +347,31 @@ export class Incoming {
       });
       return localId;
     });
-    ctx.log(`undecryptable device=${sender.deviceId} reason=${reason}`);
-    ctx.emit('undecryptable', { id, from: routing.sender, device: sender.deviceId, reason });
-    if (!countsTowardsReset) return;
-    const key = `${sender.jid}/${sender.deviceId}`;
-    const failures = (this.#failures.get(key) ?? 0) + 1;
-    this.#failures.set(key, failures);
-    if (failures >= RESET_AFTER_FAILURES) {
-      this.#failures.delete(key);
-      void this.#resetSession(sender);
-    }
+    return () => {
+      ctx.log(`undecryptable device=${sender.deviceId} reason=${reason}`);
+      ctx.emit('undecryptable', { id, from: routing.sender, device: sender.deviceId, reason });
+      if (!countsTowardsReset) return;
+      const key = `${sender.jid}/${sender.deviceId}`;
+      const failures = (this.#failures.get(key) ?? 0) + 1;
+      this.#failures.set(key, failures);
+      if (failures >= RESET_AFTER_FAILURES) {
+        this.#failures.delete(key);
+        void this.#resetSession(sender);
+      }
+    };
   }
 
   async #resetSession(address: DeviceAddress): Promise<void> {
     this.ctx.log(`session-reset device=${address.deviceId}`);
     if (await this.directory.buildSessionWith(address, { force: true })) await this.outgoing.sendEmpty(address);
   }
+}
+
+/** Both effects, in order; undefined if neither. */
+function both(first: Effect | undefined, second: Effect | undefined): Effect | undefined {
+  if (!first || !second) return first ?? second;
+  return () => {
+    first();
+    second();
+  };
 }

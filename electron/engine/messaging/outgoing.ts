@@ -6,6 +6,7 @@
  * connection is back; the receiver deduplicates by that id.
  */
 import { randomUUID } from 'node:crypto';
+import type { Element } from '@xmpp/xml';
 import { encryptMessage, type DeviceAddress } from '../protocol/index.js';
 import { sameBareJid } from '../xmpp/jid.js';
 import { serializeEnvelope } from '../xmpp/sce.js';
@@ -61,7 +62,7 @@ export class Outgoing {
       throw new MessagingError('no-trusted-devices', 'the recipient has no device this message could be encrypted for');
     }
     const now = ctx.now();
-    const expiresAt = ctx.store.transaction(() => {
+    const { expiresAt, stanza, attempted } = ctx.store.transaction(() => {
       const earlier = ctx.store.messages.get(id);
       const unsent = earlier?.direction === 'out' && earlier.body === text && (earlier.state === 'failed' || earlier.state === 'pending') && !ctx.store.outbox.get(id);
       if (earlier && !unsent) throw new MessagingError('malformed', 'a message with this id exists already');
@@ -94,10 +95,13 @@ export class Outgoing {
         });
       }
       ctx.store.outbox.enqueue(id, new TextEncoder().encode(stanza.toString()), now);
-      return timer === undefined ? undefined : now + timer * 1000;
+      // The first attempt is recorded with the message: one commit per message sent, not two.
+      const online = ctx.transport.status.state === 'online';
+      if (online) ctx.store.outbox.recordAttempt(id, now + RESEND_AFTER_MS);
+      return { expiresAt: timer === undefined ? undefined : now + timer * 1000, stanza, attempted: online };
     });
     if (expiresAt !== undefined) this.hooks.countdownStarted?.(expiresAt);
-    await this.transmit(id);
+    if (attempted) await this.#write(id, stanza);
     return { id, to, devices: recipients };
   }
 
@@ -106,14 +110,25 @@ export class Outgoing {
     const { ctx } = this;
     const entry = ctx.store.outbox.get(id);
     if (!entry || ctx.transport.status.state !== 'online') return;
+    let stanza;
     try {
-      const stanza = parseXml(new TextDecoder().decode(entry.payload));
-      this.#inFlight.add(id);
+      stanza = parseXml(new TextDecoder().decode(entry.payload));
       ctx.store.outbox.recordAttempt(id, ctx.now() + RESEND_AFTER_MS);
-      await ctx.transport.send(stanza);
+    } catch (error) {
+      ctx.log(`outbox-send-failed reason=${reasonOf(error)}`);
+      return;
+    }
+    await this.#write(id, stanza);
+  }
+
+  /** Writes an outbox entry whose attempt is recorded; a failure leaves it queued. */
+  async #write(id: string, stanza: Element): Promise<void> {
+    this.#inFlight.add(id);
+    try {
+      await this.ctx.transport.send(stanza);
     } catch (error) {
       this.#inFlight.delete(id);
-      ctx.log(`outbox-send-failed reason=${reasonOf(error)}`);
+      this.ctx.log(`outbox-send-failed reason=${reasonOf(error)}`);
     }
   }
 
