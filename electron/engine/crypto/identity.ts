@@ -31,25 +31,42 @@ export function identityX25519Private(seed: Uint8Array): Uint8Array {
   return ed25519.utils.toMontgomerySecret(seed);
 }
 
+/*
+ * Converting an Ed25519 public key decodes the point (a square root and an inversion in
+ * pure-JS field arithmetic, ~0.3 ms here), and the same long-term identity keys are converted
+ * again and again (bundle validation, X3DH on both sides, fingerprints). So the results —
+ * public values only — are kept in a small LRU.
+ */
+const CONVERSION_CACHE_SIZE = 1024;
+const conversions = new Map<string, Uint8Array | null>();
+
+function convertIdentityKey(identityPublic: Uint8Array): Uint8Array | null {
+  const id = Buffer.from(identityPublic.buffer, identityPublic.byteOffset, identityPublic.byteLength).toString('base64');
+  let u = conversions.get(id);
+  if (u === undefined) {
+    try {
+      u = ed25519.utils.toMontgomery(identityPublic);
+    } catch {
+      u = null;
+    }
+    conversions.set(id, u);
+    if (conversions.size > CONVERSION_CACHE_SIZE) conversions.delete(conversions.keys().next().value!);
+  }
+  return u === null ? null : u.slice();
+}
+
 /** The X25519 (Montgomery u-coordinate) form of an Ed25519 public key. */
 export function identityX25519Public(identityPublic: Uint8Array): Uint8Array {
   assertLength(identityPublic, 32, 'Ed25519 identity key');
-  try {
-    return ed25519.utils.toMontgomery(identityPublic);
-  } catch {
-    throw new CryptoError('invalid-key', 'identity key is not a valid Ed25519 point');
-  }
+  const u = convertIdentityKey(identityPublic);
+  if (u === null) throw new CryptoError('invalid-key', 'identity key is not a valid Ed25519 point');
+  return u;
 }
 
 /** True when the bytes decode to an Ed25519 point (and so have an X25519 form). */
 export function isValidIdentityKey(identityPublic: Uint8Array): boolean {
   if (!(identityPublic instanceof Uint8Array) || identityPublic.length !== 32) return false;
-  try {
-    ed25519.utils.toMontgomery(identityPublic);
-    return true;
-  } catch {
-    return false;
-  }
+  return convertIdentityKey(identityPublic) !== null;
 }
 
 /**
