@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProsodyServer } from '../../scripts/prosody/launcher.js';
 import { parley as spawnParley, run as runParley, type Run } from './cli-harness.js';
-import { ALICE, BOB, jidOf, startServer, tempDirs, type Account } from './helpers.js';
+import { ALICE, BOB, jidOf, useServer, type Account } from './helpers.js';
 
+const context = useServer();
+const { dirs } = context;
 let server: ProsodyServer;
-const dirs = tempDirs();
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server?.stop();
-  dirs.cleanup();
+beforeAll(() => {
+  server = context.server;
 });
 
 const parley = (account: Account, dir: string, args: string[], env?: Record<string, string | undefined>) => spawnParley(server, account, dir, args, env);

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProsodyServer } from '../../scripts/prosody/launcher.js';
-import { ALICE, BOB, jidOf, startClient, startServer, tempDirs, waitFor, type Client } from './helpers.js';
+import { ALICE, BOB, jidOf, startClient, useServer, waitFor, type Client } from './helpers.js';
 
+const context = useServer();
+const { dirs, clients } = context;
 let server: ProsodyServer;
-const dirs = tempDirs();
-/** alice, bob, then alice's second device. */
-const clients: Client[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  for (const c of clients) await c.stop();
-  await server?.stop();
-  dirs.cleanup();
+beforeAll(() => {
+  server = context.server;
 });
 
 describe('two Parley accounts through the engine against Prosody', () => {

@@ -1,5 +1,6 @@
 /** Shared helpers for the messaging tests against a real, throwaway Prosody. */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProsody, type ProsodyServer } from '../../scripts/prosody/launcher.js';
@@ -115,4 +116,30 @@ export function nextEvent<E extends keyof EngineEvents>(engine: MessagingEngine,
       resolve(args);
     });
   });
+}
+
+/**
+ * One Prosody for a test file: started before its tests, stopped after them together with the
+ * clients the file started and its temp dirs. `server` is read inside tests (it exists then).
+ */
+export function useServer(): { readonly server: ProsodyServer; readonly dirs: ReturnType<typeof tempDirs>; readonly clients: Client[] } {
+  let server: ProsodyServer | undefined;
+  const dirs = tempDirs();
+  const clients: Client[] = [];
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.stop();
+    await server?.stop();
+    dirs.cleanup();
+  });
+  return {
+    get server(): ProsodyServer {
+      if (!server) throw new Error('the test server has not started');
+      return server;
+    },
+    dirs,
+    clients,
+  };
 }
