@@ -5,37 +5,13 @@
  *   - A message whose sending failed says "Failed" with a Retry button; Retry sends it again
  *     under the same id and its state moves on (waiting to send, then sent).
  */
-import { join } from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.js';
-import { scriptedInbox, type ScriptedInbox } from './host/scripted-inbox.js';
-import { startTestHost } from './host/server.js';
-import { signIn, startChat } from './steps.js';
+import { scriptedInbox } from './host/scripted-inbox.js';
+import { withScriptedHost } from './scripted-host.js';
+import { startChat } from './steps.js';
 
-const alice = { jid: 'alice@example.org', password: 'server-secret-1', passphrase: 'alice passphrase 1' };
 const BOB = 'bob@example.org';
-/** The test host's --fast-kdf parameters (e2e/host/cli.ts). */
-const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1 };
-
-/** Alice signed in on a test host in this process whose messaging is `inbox`. */
-async function withScriptedHost(browser: Browser, inbox: ScriptedInbox, run: (page: Page) => Promise<void>): Promise<void> {
-  const host = await startTestHost({
-    dataDir: join(test.info().outputPath('alice'), 'store'),
-    distDir: join(import.meta.dirname, '..', 'dist'),
-    scrypt: FAST_SCRYPT,
-    messaging: inbox,
-  });
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    await page.goto(host.url);
-    await signIn(page, alice);
-    await run(page);
-  } finally {
-    await context.close();
-    await host.close();
-  }
-}
 
 const messageById = (page: Page, id: string) => page.locator(`[data-testid="message"][data-message-id="${id}"]`);
 

@@ -4,18 +4,14 @@
  * text by default, and the theme follows the OS. No XMPP server: the store is seeded directly
  * while the app is stopped, and incoming messages come from the test host's scripted inbox.
  */
-import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { openStore, passphraseProtector, type Message } from '../electron/engine/store/index.js';
 import { expect, test } from './fixtures.js';
 import { scriptedInbox } from './host/scripted-inbox.js';
-import { startTestHost } from './host/server.js';
+import { FAST_SCRYPT, alice, withScriptedHost } from './scripted-host.js';
 import { lastMessage, signIn, startChat, unlock } from './steps.js';
 
-const alice = { jid: 'alice@example.org', password: 'server-secret-1', passphrase: 'alice passphrase 1' };
 const BOB = 'bob@example.org';
-/** The test host's --fast-kdf parameters (e2e/host/cli.ts). */
-const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1 };
 
 /** Writes `count` messages with bob into alice's stopped store, in one transaction. */
 async function seedConversation(storeDir: string, count: number): Promise<void> {
@@ -150,16 +146,8 @@ test.describe('UI proofs', () => {
 
   test('notifications name the sender but show the text only once the user turns that on', async ({ browser }) => {
     const inbox = scriptedInbox();
-    const host = await startTestHost({
-      dataDir: join(test.info().outputPath('alice'), 'store'),
-      distDir: join(import.meta.dirname, '..', 'dist'),
-      scrypt: FAST_SCRYPT,
-      messaging: inbox,
-    });
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      await page.addInitScript(() => {
+    const recordNotifications = (page: Page) =>
+      page.addInitScript(() => {
         const shown: { title: string; body: string }[] = [];
         class RecordingNotification extends EventTarget {
           static readonly permission = 'granted';
@@ -174,25 +162,25 @@ test.describe('UI proofs', () => {
         Object.defineProperty(window, 'Notification', { value: RecordingNotification, configurable: true });
         Object.defineProperty(window, 'shownNotifications', { value: shown });
       });
-      const shown = () => page.evaluate(() => (window as unknown as { shownNotifications: { title: string; body: string }[] }).shownNotifications);
-      await page.goto(host.url);
-      await signIn(page, alice);
+    await withScriptedHost(
+      browser,
+      inbox,
+      async (page) => {
+        const shown = () => page.evaluate(() => (window as unknown as { shownNotifications: { title: string; body: string }[] }).shownNotifications);
+        inbox.deliver(BOB, 'the secret plan');
+        await expect.poll(async () => (await shown()).length).toBe(1);
+        expect((await shown())[0]!.title).toBe(BOB);
+        expect((await shown())[0]!.body).not.toContain('secret plan');
 
-      inbox.deliver(BOB, 'the secret plan');
-      await expect.poll(async () => (await shown()).length).toBe(1);
-      expect((await shown())[0]!.title).toBe(BOB);
-      expect((await shown())[0]!.body).not.toContain('secret plan');
-
-      await page.getByRole('button', { name: 'Settings' }).click();
-      await page.getByLabel('Show message text in notifications').check();
-      await page.getByRole('button', { name: 'Settings' }).click();
-      inbox.deliver(BOB, 'the second plan');
-      await expect.poll(async () => (await shown()).length).toBe(2);
-      expect((await shown())[1]!.body).toContain('the second plan');
-    } finally {
-      await context.close();
-      await host.close();
-    }
+        await page.getByRole('button', { name: 'Settings' }).click();
+        await page.getByLabel('Show message text in notifications').check();
+        await page.getByRole('button', { name: 'Settings' }).click();
+        inbox.deliver(BOB, 'the second plan');
+        await expect.poll(async () => (await shown()).length).toBe(2);
+        expect((await shown())[1]!.body).toContain('the second plan');
+      },
+      { beforeLoad: recordNotifications },
+    );
   });
 
   test('light and dark themes follow the OS setting', async ({ openApp }) => {

@@ -15,7 +15,7 @@ import { defaultBackend } from '../../electron/engine/crypto/backend/index.js';
 import { MessagingError, type MessagingErrorCode } from '../../electron/engine/messaging/errors.js';
 import type { EngineEvents, ReceivedMessage } from '../../electron/engine/messaging/events.js';
 import { ensureOwnDevice, protocolContext } from '../../electron/engine/messaging/index.js';
-import type { Store } from '../../electron/engine/store/index.js';
+import type { Message, Store } from '../../electron/engine/store/index.js';
 import type { MessagingFactory, MessagingPort } from '../../electron/app/messaging-port.js';
 
 /** Announced: 'message', 'undecryptable' and 'delivery'; the other engine events need a server. */
@@ -57,6 +57,25 @@ export function scriptedInbox(options: ScriptedInboxOptions = {}): ScriptedInbox
   };
   const announce = <E extends keyof EngineEvents>(listeners: Listeners, event: E, ...args: EngineEvents[E]): void => {
     for (const listener of (listeners[event] ?? []) as ((...a: EngineEvents[E]) => void)[]) listener(...args);
+  };
+  /** Stores a message from `from` as the real engine would after decrypting (or failing to). */
+  const storeIncoming = (from: string, fields: Pick<Message, 'state'> & Partial<Pick<Message, 'body' | 'stateReason'>>): { id: string; now: number } => {
+    const { store } = session();
+    const id = randomUUID();
+    const now = Date.now();
+    const conversation = store.conversations.open(from);
+    store.messages.insert({
+      id,
+      conversationId: conversation.id,
+      direction: 'in',
+      senderJid: from,
+      senderDevice: 1,
+      sentAt: now,
+      receivedAt: now,
+      encryption: 'omemo:2',
+      ...fields,
+    });
+    return { id, now };
   };
 
   return {
@@ -103,44 +122,16 @@ export function scriptedInbox(options: ScriptedInboxOptions = {}): ScriptedInbox
     },
 
     deliver(from, body) {
-      const { store, listeners } = session();
-      const id = randomUUID();
-      const now = Date.now();
-      const conversation = store.conversations.open(from);
-      store.messages.insert({
-        id,
-        conversationId: conversation.id,
-        direction: 'in',
-        senderJid: from,
-        senderDevice: 1,
-        body,
-        sentAt: now,
-        receivedAt: now,
-        state: 'delivered',
-        encryption: 'omemo:2',
-      });
+      const { listeners } = session();
+      const { id, now } = storeIncoming(from, { body, state: 'delivered' });
       const received: ReceivedMessage = { id, from, peerJid: from, direction: 'in', body, timestamp: now, device: 1, encryption: 'omemo:2', trusted: true, via: 'live' };
       announce(listeners, 'message', received);
       return id;
     },
 
     deliverUndecryptable(from, reason) {
-      const { store, listeners } = session();
-      const id = randomUUID();
-      const now = Date.now();
-      const conversation = store.conversations.open(from);
-      store.messages.insert({
-        id,
-        conversationId: conversation.id,
-        direction: 'in',
-        senderJid: from,
-        senderDevice: 1,
-        sentAt: now,
-        receivedAt: now,
-        state: 'undecryptable',
-        stateReason: reason,
-        encryption: 'omemo:2',
-      });
+      const { listeners } = session();
+      const { id } = storeIncoming(from, { state: 'undecryptable', stateReason: reason });
       announce(listeners, 'undecryptable', { id, from, device: 1, reason });
       return id;
     },

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProsodyServer } from '../../scripts/prosody/launcher.js';
-import { CLI_PASSPHRASE, parley as spawnParley, run as runParley, spawnWith, type Run } from './cli-harness.js';
-import { ALICE, BOB, jidOf, useServer, type Account } from './helpers.js';
+import { CLI_PASSPHRASE, cliAgainst, spawnWith, type Run } from './cli-harness.js';
+import { ALICE, BOB, jidOf, useServer } from './helpers.js';
 
 const context = useServer();
 const { dirs } = context;
@@ -10,8 +10,7 @@ beforeAll(() => {
   server = context.server;
 });
 
-const parley = (account: Account, dir: string, args: string[], env?: Record<string, string | undefined>) => spawnParley(server, account, dir, args, env);
-const run = (account: Account, dir: string, args: string[], env?: Record<string, string | undefined>): Promise<Run> => runParley(server, account, dir, args, env);
+const { parley, run } = cliAgainst(context);
 
 describe('the headless client: history, devices, trust and failures', () => {
   const aliceDir = dirs.make('alice');

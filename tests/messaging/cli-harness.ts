@@ -65,6 +65,19 @@ export function parley(server: ProsodyServer, account: Account, dir: string, arg
 export const run = (server: ProsodyServer, account: Account, dir: string, args: string[], env?: Record<string, string | undefined>): Promise<Run> =>
   parley(server, account, dir, args, env).done;
 
+type Env = Record<string, string | undefined>;
+
+/** `parley` and `run` bound to a test file's server (see helpers.ts useServer). */
+export function cliAgainst(context: { readonly server: ProsodyServer }): {
+  parley(account: Account, dir: string, args: string[], env?: Env): Running;
+  run(account: Account, dir: string, args: string[], env?: Env): Promise<Run>;
+} {
+  return {
+    parley: (account, dir, args, env) => parley(context.server, account, dir, args, env),
+    run: (account, dir, args, env) => run(context.server, account, dir, args, env),
+  };
+}
+
 /** The client with exactly these arguments (no --server/--port/--ca added). */
 export function spawnWith(args: string[], password: string): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, [TSX, 'electron/cli.ts', ...args], {
