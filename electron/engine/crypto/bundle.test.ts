@@ -65,6 +65,7 @@ describe('bundles', () => {
       { ...bundle, preKeys: [] },
       { ...bundle, deviceId: 0 },
       { ...bundle, identityKey: new Uint8Array(32).fill(0xff) },
+      { ...bundle, identityKey: Uint8Array.of(2, ...new Uint8Array(31)) }, // canonical y = 2, but no point
       { ...bundle, signedPreKey: { ...bundle.signedPreKey, id: 2 ** 31 } },
       { ...bundle, signedPreKey: { ...bundle.signedPreKey, publicKey: new Uint8Array(33) } },
       { ...bundle, preKeys: [bundle.preKeys[0]!, { ...bundle.preKeys[1]!, id: bundle.preKeys[0]!.id }] },

@@ -1,6 +1,6 @@
 /**
  * A device's public bundle (XEP-0384 §5.3.2): built from our own store, and validated before
- * a key exchange uses someone else's (signature first, then shape).
+ * a key exchange uses someone else's (shape first, then the signature).
  */
 import type { AsymmetricBackend } from './backend/types.js';
 import { CryptoError } from './errors.js';
@@ -38,9 +38,19 @@ function invalid(reason: string): never {
 const isBytes = (value: unknown, length: number): value is Uint8Array =>
   value instanceof Uint8Array && value.length === length;
 
+function hasX25519Form(identityKey: Uint8Array, keyFormat: IdentityKeyFormat): boolean {
+  try {
+    keyFormat.toX25519(identityKey);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function checkShape(bundle: Bundle, keyFormat: IdentityKeyFormat): void {
   if (!isValidKeyId(bundle.deviceId)) invalid('device id out of range');
-  if (!keyFormat.isValid(bundle.identityKey)) invalid('identity key is not a valid public key');
+  // The cheap part of the identity key check; the signature check proves it is a point.
+  if (!hasX25519Form(bundle.identityKey, keyFormat)) invalid('identity key is not a valid public key');
   const spk = bundle.signedPreKey;
   if (!isValidKeyId(spk.id)) invalid('signed pre-key id out of range');
   if (!isBytes(spk.publicKey, X25519_PUBLIC_LENGTH)) invalid('signed pre-key must be 32 bytes');
@@ -68,6 +78,9 @@ export function validateBundle(
   checkShape(bundle, keyFormat);
   const { publicKey, signature } = bundle.signedPreKey;
   if (!keyFormat.verifySignedPreKey(backend, bundle.identityKey, publicKey, signature)) {
+    // A verified signature implies the key decoded as a point; only a failure needs the
+    // full (slower) decoding, to say which of the two is wrong.
+    if (!keyFormat.isValid(bundle.identityKey)) invalid('identity key is not a valid public key');
     throw new CryptoError('bad-signature', 'signed pre-key signature does not verify');
   }
 }

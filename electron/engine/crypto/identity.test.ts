@@ -1,3 +1,4 @@
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { nobleBackend, nodeBackend } from './backend/index.js';
 import { generateDeviceId, generateIdentityKeyPair, identityX25519Private, identityX25519Public, isValidIdentityKey } from './identity.js';
@@ -26,6 +27,26 @@ describe('identity keys', () => {
     const ab = backend.x25519(identityX25519Private(alice.seed), identityX25519Public(bob.publicKey));
     const ba = backend.x25519(identityX25519Private(bob.seed), identityX25519Public(alice.publicKey));
     expect(hex(ab)).toBe(hex(ba));
+  });
+
+  it('maps y to u exactly as a full point decoding (noble toMontgomery) does', () => {
+    for (let i = 0; i < 50; i++) {
+      const { publicKey } = generateIdentityKeyPair(nobleBackend);
+      expect(hex(identityX25519Public(publicKey))).toBe(hex(ed25519.utils.toMontgomery(publicKey)));
+    }
+  });
+
+  it('refuses non-canonical encodings and y = 1, and tells a canonical y off the curve apart', () => {
+    const p = (2n ** 255n - 19n).toString(16);
+    const pLittleEndian = fromHex(p.padStart(64, '0')).reverse(); // y = p: the non-canonical 0
+    expect(() => identityX25519Public(pLittleEndian)).toThrowError(expect.objectContaining({ code: 'invalid-key' }));
+    const one = new Uint8Array(32);
+    one[0] = 1;
+    expect(() => identityX25519Public(one)).toThrowError(expect.objectContaining({ code: 'invalid-key' }));
+    const offCurve = new Uint8Array(32);
+    offCurve[0] = 2; // y = 2 has no x on edwards25519
+    expect(isValidIdentityKey(offCurve)).toBe(false);
+    expect(identityX25519Public(offCurve)).toHaveLength(32); // still has a u, which X25519 may use
   });
 
   it('rejects bytes that are not an Ed25519 point', () => {

@@ -1,3 +1,4 @@
+import { cbc } from '@noble/ciphers/aes.js';
 import { hkdf as nobleHkdf } from '@noble/hashes/hkdf.js';
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -39,5 +40,23 @@ describe('symmetric primitives', () => {
     expect(ciphertext.length).toBe(112);
     expect(aesCbcDecrypt(key, iv, ciphertext)).toEqual(plaintext);
     expect(() => aesCbcDecrypt(key, iv, ciphertext.subarray(0, 50))).toThrow(CryptoError); // not whole blocks
+    expect(() => aesCbcDecrypt(key, iv, new Uint8Array(0))).toThrow(CryptoError);
+    // A last block ending in 0x00 is never valid PKCS#7 padding.
+    const badPadding = cbc(key, iv, { disablePadding: true }).encrypt(new Uint8Array(16));
+    expect(() => aesCbcDecrypt(key, iv, badPadding)).toThrowError(expect.objectContaining({ code: 'malformed' }));
+  });
+
+  it('node:crypto AES-CBC gives the same bytes as noble for AES-128 and AES-256', () => {
+    for (let i = 0; i < 40; i++) {
+      const key = randomBytes(i % 2 === 0 ? 32 : 16);
+      const iv = randomBytes(16);
+      const plaintext = randomBytes(i * 5);
+      const ciphertext = aesCbcEncrypt(key, iv, plaintext);
+      expect(ciphertext).toEqual(cbc(key, iv).encrypt(plaintext));
+      expect(aesCbcDecrypt(key, iv, ciphertext)).toEqual(plaintext);
+    }
+    expect(() => aesCbcEncrypt(randomBytes(24), randomBytes(16), randomBytes(16))).toThrowError(
+      expect.objectContaining({ code: 'invalid-key' }),
+    );
   });
 });

@@ -6,44 +6,74 @@
 import { CryptoError } from '../crypto/errors.js';
 
 export class ByteWriter {
-  private readonly parts: Uint8Array[] = [];
+  private buffer: Uint8Array;
+  private view: DataView;
   private length = 0;
 
+  constructor(expectedSize = 256) {
+    this.buffer = new Uint8Array(expectedSize);
+    this.view = new DataView(this.buffer.buffer);
+  }
+
+  /** A writer that fills the front of `target` in place (see finishInPlace). */
+  static into(target: Uint8Array): ByteWriter {
+    const writer = new ByteWriter(0);
+    writer.buffer = target;
+    writer.view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+    return writer;
+  }
+
   uint8(value: number): this {
-    return this.push(Uint8Array.of(value & 0xff));
+    this.reserve(1);
+    this.buffer[this.length++] = value & 0xff;
+    return this;
   }
 
   uint32(value: number): this {
-    const out = new Uint8Array(4);
-    new DataView(out.buffer).setUint32(0, value, false);
-    return this.push(out);
+    this.reserve(4);
+    this.view.setUint32(this.length, value, false);
+    this.length += 4;
+    return this;
   }
 
   /** Milliseconds since the epoch and other non-negative integers up to 2^53. */
   uint53(value: number): this {
-    const out = new Uint8Array(8);
-    new DataView(out.buffer).setBigUint64(0, BigInt(value), false);
-    return this.push(out);
+    if (!Number.isSafeInteger(value) || value < 0) throw new CryptoError('malformed', 'record number out of range');
+    this.reserve(8);
+    this.view.setUint32(this.length, Math.floor(value / 2 ** 32), false);
+    this.view.setUint32(this.length + 4, value >>> 0, false);
+    this.length += 8;
+    return this;
   }
 
   bytes(value: Uint8Array): this {
-    return this.uint32(value.length).push(value.slice());
+    this.uint32(value.length);
+    this.reserve(value.length);
+    this.buffer.set(value, this.length);
+    this.length += value.length;
+    return this;
   }
 
+  /** The bytes written; the writer's own buffer is zeroed (records hold key material). */
   finish(): Uint8Array {
-    const out = new Uint8Array(this.length);
-    let offset = 0;
-    for (const p of this.parts) {
-      out.set(p, offset);
-      offset += p.length;
-    }
+    const out = this.buffer.slice(0, this.length);
+    this.buffer.fill(0, 0, this.length);
     return out;
   }
 
-  private push(part: Uint8Array): this {
-    this.parts.push(part);
-    this.length += part.length;
-    return this;
+  /** For a writer made with `into`: checks that exactly `length` bytes were written, returns the target. */
+  finishInPlace(length: number): Uint8Array {
+    if (this.length !== length) throw new CryptoError('malformed', 'record header has the wrong length');
+    return this.buffer;
+  }
+
+  private reserve(count: number): void {
+    if (this.length + count <= this.buffer.length) return;
+    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + count));
+    grown.set(this.buffer.subarray(0, this.length));
+    this.buffer.fill(0);
+    this.buffer = grown;
+    this.view = new DataView(grown.buffer);
   }
 }
 
@@ -69,16 +99,26 @@ export class ByteReader {
 
   uint53(): number {
     this.need(8);
-    const value = this.view.getBigUint64(this.offset, false);
+    const high = this.view.getUint32(this.offset, false);
+    const low = this.view.getUint32(this.offset + 4, false);
     this.offset += 8;
-    if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new CryptoError('malformed', 'record number out of range');
-    return Number(value);
+    if (high >= 2 ** 21) throw new CryptoError('malformed', 'record number out of range');
+    return high * 2 ** 32 + low;
   }
 
   bytes(): Uint8Array {
     const length = this.uint32();
     this.need(length);
     const out = this.input.slice(this.offset, this.offset + length);
+    this.offset += length;
+    return out;
+  }
+
+  /** Like bytes() but a view into the input, for a nested decoder that copies what it keeps. */
+  bytesView(): Uint8Array {
+    const length = this.uint32();
+    this.need(length);
+    const out = this.input.subarray(this.offset, this.offset + length);
     this.offset += length;
     return out;
   }

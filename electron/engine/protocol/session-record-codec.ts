@@ -17,7 +17,11 @@ const FLAG_AWAITING_ANSWER = 0b01;
 const FLAG_HAS_SENT = 0b10;
 
 export function encodeSessionRecord(record: SessionRecord): Uint8Array {
-  const w = new ByteWriter();
+  const { keyExchange, peerIdentityKey } = record;
+  // Everything up to and including the ratchet state's length prefix.
+  const headerLength = 3 + 3 + 4 + 8 + (4 + peerIdentityKey.length) + 8 + (4 + keyExchange.ik.length) + (4 + keyExchange.ek.length) + 4;
+  const out = encodeRatchetState(record.ratchet, headerLength);
+  const w = ByteWriter.into(out);
   for (const b of MAGIC) w.uint8(b);
   const flags = (record.awaitingAnswer ? FLAG_AWAITING_ANSWER : 0) | (record.hasSent ? FLAG_HAS_SENT : 0);
   return w
@@ -26,13 +30,13 @@ export function encodeSessionRecord(record: SessionRecord): Uint8Array {
     .uint8(flags)
     .uint32(record.receivedSinceLastSend)
     .uint53(record.createdAt)
-    .bytes(record.peerIdentityKey)
-    .uint32(record.keyExchange.pkId)
-    .uint32(record.keyExchange.spkId)
-    .bytes(record.keyExchange.ik)
-    .bytes(record.keyExchange.ek)
-    .bytes(encodeRatchetState(record.ratchet))
-    .finish();
+    .bytes(peerIdentityKey)
+    .uint32(keyExchange.pkId)
+    .uint32(keyExchange.spkId)
+    .bytes(keyExchange.ik)
+    .bytes(keyExchange.ek)
+    .uint32(out.length - headerLength)
+    .finishInPlace(headerLength);
 }
 
 function readInitiation(code: number): Initiation {
@@ -54,7 +58,7 @@ export function decodeSessionRecord(bytes: Uint8Array): SessionRecord {
   const createdAt = r.uint53();
   const peerIdentityKey = r.bytes();
   const keyExchange = { pkId: r.uint32(), spkId: r.uint32(), ik: r.bytes(), ek: r.bytes() };
-  const ratchet = decodeRatchetState(r.bytes());
+  const ratchet = decodeRatchetState(r.bytesView()); // copies every field it keeps
   r.end();
   return {
     initiation,

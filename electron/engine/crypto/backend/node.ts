@@ -1,6 +1,7 @@
-import { createPrivateKey, createPublicKey, diffieHellman, randomBytes as nodeRandomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, diffieHellman, sign, verify, type KeyObject } from 'node:crypto';
 import { CryptoError } from '../errors.js';
 import { assertLength, isAllZero } from '../bytes.js';
+import { pooledRandomBytes } from '../random-pool.js';
 import type { AsymmetricBackend, KeyPair } from './types.js';
 
 /*
@@ -13,42 +14,53 @@ const unb64u = (text: string | undefined): Uint8Array => new Uint8Array(Buffer.f
 
 type Curve = 'X25519' | 'Ed25519';
 
-function publicObject(crv: Curve, publicKey: Uint8Array): KeyObject {
-  try {
-    return createPublicKey({ key: { kty: 'OKP', crv, x: b64u(publicKey) }, format: 'jwk' });
-  } catch {
-    throw new CryptoError('invalid-key', `not a valid ${crv} public key`);
+/*
+ * Imported keys are kept in small LRUs keyed by curve and encoded key. Importing a private key
+ * costs as much as a DH (OpenSSL derives the public half), and a ratchet key pair is used for
+ * two DH operations; a peer's new ratchet key is used twice in one DH ratchet step, and a
+ * bundle's signed pre-key twice in X3DH. Every KeyObject also costs the garbage collector a
+ * native finalizer. The caches hold nothing the caller does not hold.
+ */
+class KeyCache {
+  private readonly entries = new Map<string, KeyObject>();
+  constructor(private readonly size: number) {}
+
+  get(id: string, create: () => KeyObject): KeyObject {
+    const cached = this.entries.get(id);
+    if (cached) return cached;
+    const key = create();
+    this.entries.set(id, key);
+    if (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value!);
+    return key;
   }
+}
+
+const publicCache = new KeyCache(256);
+const privateCache = new KeyCache(512);
+
+function publicObject(crv: Curve, publicKey: Uint8Array): KeyObject {
+  const x = b64u(publicKey);
+  return publicCache.get(crv + x, () => {
+    try {
+      return createPublicKey({ key: { kty: 'OKP', crv, x }, format: 'jwk' });
+    } catch {
+      throw new CryptoError('invalid-key', `not a valid ${crv} public key`);
+    }
+  });
 }
 
 // Node's JWK importer insists on 'x' but OpenSSL derives the public half from 'd' and
 // ignores the given one (checked in backend.test.ts), so a fixed placeholder is enough.
 const PLACEHOLDER_X = b64u(new Uint8Array(32).fill(9));
 
-/*
- * Importing a private key costs as much as a DH (OpenSSL derives the public half), and a
- * ratchet key pair is used for two DH operations, so recently used private KeyObjects are
- * kept in a small LRU keyed by the encoded key. It holds nothing the caller does not hold.
- */
-const PRIVATE_CACHE_SIZE = 512;
-const privateCache = new Map<string, KeyObject>();
-
-function remember(id: string, key: KeyObject): KeyObject {
-  privateCache.set(id, key);
-  if (privateCache.size > PRIVATE_CACHE_SIZE) privateCache.delete(privateCache.keys().next().value!);
-  return key;
-}
-
 function privateObject(crv: Curve, privateKey: Uint8Array): KeyObject {
   const d = b64u(privateKey);
-  const id = crv + d;
-  const cached = privateCache.get(id);
-  if (cached) return cached;
-  return remember(id, createPrivateKey({ key: { kty: 'OKP', crv, d, x: PLACEHOLDER_X }, format: 'jwk' }));
+  return privateCache.get(crv + d, () => createPrivateKey({ key: { kty: 'OKP', crv, d, x: PLACEHOLDER_X }, format: 'jwk' }));
 }
 
+/** The private key's JWK export carries the public half OpenSSL derived on import. */
 function derivePublic(crv: Curve, privateKey: Uint8Array): Uint8Array {
-  return unb64u(createPublicKey(privateObject(crv, privateKey)).export({ format: 'jwk' }).x);
+  return unb64u(privateObject(crv, privateKey).export({ format: 'jwk' }).x);
 }
 
 /*
@@ -59,7 +71,7 @@ function derivePublic(crv: Curve, privateKey: Uint8Array): Uint8Array {
  * leaves the private KeyObject cached for the DH operations that follow.
  */
 function generate(crv: Curve): KeyPair {
-  const privateKey = new Uint8Array(nodeRandomBytes(32));
+  const privateKey = pooledRandomBytes(32);
   return { privateKey, publicKey: derivePublic(crv, privateKey) };
 }
 

@@ -24,7 +24,11 @@ const FLAG_RECEIVING = 8;
 const KNOWN_FLAGS = FLAG_PEER | FLAG_PREVIOUS_PEER | FLAG_SENDING | FLAG_RECEIVING;
 const U16_MAX = 0xffff;
 
-export function encodeRatchetState(state: RatchetState): Uint8Array {
+/**
+ * `headerRoom` leaves that many zero bytes in front of the encoding, so a record that embeds
+ * the state can write its own header there instead of copying the state once more.
+ */
+export function encodeRatchetState(state: RatchetState, headerRoom = 0): Uint8Array {
   const { keys, indexOf } = distinctRatchetKeys(state.skipped);
   if (state.associatedData.length > U16_MAX || keys.length > U16_MAX) {
     throw new CryptoError('malformed', 'ratchet state too large to encode');
@@ -43,7 +47,7 @@ export function encodeRatchetState(state: RatchetState): Uint8Array {
     4 + 2 + state.associatedData.length +
     2 + keys.length * KEY +
     4 + state.skipped.length * (2 + 4 + KEY);
-  const w = new Writer(size);
+  const w = new Writer(headerRoom, size);
   w.u8(VERSION);
   w.u8(flags);
   w.bytes(state.rootKey, KEY);
@@ -129,9 +133,10 @@ class Writer {
   private readonly view: DataView;
   private offset = 0;
 
-  constructor(size: number) {
-    this.out = new Uint8Array(size);
+  constructor(headerRoom: number, size: number) {
+    this.out = new Uint8Array(headerRoom + size);
     this.view = new DataView(this.out.buffer);
+    this.offset = headerRoom;
   }
 
   u8(value: number): this {
