@@ -22,6 +22,8 @@ export interface ProsodyConfigInput {
   readonly logLevel: 'debug' | 'info' | 'warn';
   /** 'sql': SQLite in the data dir (needs LuaDBI's SQLite3 driver); 'internal': Prosody's files. */
   readonly storage: ProsodyStorage;
+  /** Lua 5.4's generational garbage collector (Prosody's `gc` option; refused on older Lua). */
+  readonly generationalGc: boolean;
 }
 
 /**
@@ -38,6 +40,17 @@ export function luaString(value: string): string {
   if (hasControlCharacters(value) || /["\\]/.test(value)) throw new Error(`refusing to put ${JSON.stringify(value)} into the Prosody config`);
   return `"${value}"`;
 }
+
+/**
+ * Prosody's documented `gc` setting for Lua 5.4. Stanzas are short-lived garbage (each one
+ * parsed from storage, copied into the XEP-0198 queue, serialised, dropped), which suits a
+ * generational collector: measured on a 5,000-message catch-up, Prosody's CPU time fell from
+ * ~4.7 s to ~2.5 s with the same results.
+ */
+const GENERATIONAL_GC = `-- Lua 5.4's generational collector: much less CPU for short-lived stanza garbage.
+gc = { mode = "generational" }
+
+`;
 
 export const PROSODY_MODULES = [
   'roster', 'saslauth', 'tls', 'disco', 'pep', 'carbons', 'mam', 'offline',
@@ -78,7 +91,7 @@ default_archive_policy = true
 archive_expires_after = "never"
 max_archive_query_results = ${MAX_ARCHIVE_QUERY_RESULTS}
 
--- XEP-0198: resumable sessions.
+${c.generationalGc ? GENERATIONAL_GC : ''}-- XEP-0198: resumable sessions.
 smacks_hibernation_time = ${c.smacksHibernationSeconds}
 
 -- XEP-0060 'max' for pubsub#max_items resolves to this (XEP-0384 bundles node).

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { generateCertificates } from './certs.js';
 import { hasControlCharacters, renderProsodyConfig } from './config.js';
 import { findFreePort, waitForPort, waitForPortClosed } from './ports.js';
-import { prosodyStorage } from './storage.js';
+import { prosodyLuaVersion, prosodyStorage } from './storage.js';
 import { chownTree, isRunning, kill, OWNER_FILE, prosodyctl, prosodyIdentity, reapOrphans, spawnProsody, terminate, track } from './process.js';
 
 export interface ProsodyAccount {
@@ -103,6 +103,7 @@ export async function startProsody(options: StartProsodyOptions = {}): Promise<P
         smacksHibernationSeconds: options.smacksHibernationSeconds ?? 600,
         logLevel: options.logLevel ?? 'info',
         storage: prosodyStorage(),
+        generationalGc: prosodyLuaVersion() === 'Lua 5.4',
       }),
     );
     chmodSync(certs.keyFile, 0o600);

@@ -1,4 +1,7 @@
 /**
+ * What the throwaway Prosody runs on: the storage backend, and the Lua version (Prosody's
+ * garbage collector settings depend on it).
+ *
  * Which storage backend the throwaway Prosody uses. SQL (SQLite through LuaDBI) when the
  * driver is installed, as on real deployments: the internal file store re-reads a whole
  * archive for every XEP-0313 page, which makes catch-up of a long absence take minutes.
@@ -23,6 +26,16 @@ function prosodyInterpreter(): string {
 }
 
 let cached: ProsodyStorage | undefined;
+let cachedLuaVersion: string | undefined;
+
+/** `_VERSION` of the Lua that runs Prosody ('Lua 5.4'), or '' if it cannot be asked. */
+export function prosodyLuaVersion(): string {
+  if (cachedLuaVersion === undefined) {
+    const probe = spawnSync(prosodyInterpreter(), ['-e', 'io.write(_VERSION)'], { encoding: 'utf8', timeout: 10_000 });
+    cachedLuaVersion = probe.status === 0 ? probe.stdout.trim() : '';
+  }
+  return cachedLuaVersion;
+}
 
 /** 'sql' if Prosody's Lua can load LuaDBI's SQLite3 driver (Debian lua-dbi-sqlite3), else 'internal'. */
 export function prosodyStorage(log: (line: string) => void = (line) => console.warn(line)): ProsodyStorage {

@@ -1,13 +1,17 @@
 /**
  * Archive catch-up at sign-in (XEP-0313): everything our archive received since we were last
- * online, oldest first, page by page. Offline storage delivers the same messages again after
- * our presence; the incoming side drops those by id, so each is handled exactly once.
+ * online, oldest first, page by page.
  *
  * Where to start: after the archive id stored as the cursor (RSM 'after', XEP-0059 §2.2),
  * else from a time. Where to stop: at the newest archive id when the catch-up began, so we
  * never page through what the archive keeps receiving meanwhile (our own receipts, live
  * messages: those reach us live). Each page is handled in one transaction that also moves the
  * cursor, and the next page is already requested while the current one is handled.
+ *
+ * The engine runs it before going available when the archive metadata says there is something
+ * new (see MessagingEngine.#catchUpBeforePresence), else after presence; offline storage
+ * (XEP-0160) delivers the archived messages again after presence, and the incoming side drops
+ * those by id, so each is handled exactly once.
  */
 import { randomUUID } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
@@ -80,14 +84,38 @@ export class ArchiveCatchUp {
     return false;
   }
 
+  /** The archive id the catch-up cursor points at (the newest one handled), if any. */
+  get cursor(): string | undefined {
+    return this.ctx.store.syncState.get(archiveCursorKey(this.ctx.jid));
+  }
+
+  /**
+   * The id of the newest item in our archive from its metadata (XEP-0313 §6.3 in v1.1), which
+   * unlike a query does not count as querying the archive (Prosody then still pushes offline
+   * storage at presence). `{}` for an empty archive; undefined when the server does not say.
+   */
+  async newestFromMetadata(): Promise<{ readonly newest?: string } | undefined> {
+    try {
+      const answer = await this.ctx.transport.iq('get', xml('metadata', { xmlns: NS_MAM }));
+      const metadata = answer.getChild('metadata', NS_MAM);
+      if (!metadata) return undefined;
+      const newest = metadata.getChild('end')?.attrs.id;
+      return newest ? { newest } : {};
+    } catch (error) {
+      this.ctx.log(`catch-up-metadata-unknown reason=${reasonOf(error)}`);
+      return undefined;
+    }
+  }
+
   /**
    * Processes every archived message after the stored cursor, or since `start` (ms) when there
-   * is none (or the archive no longer knows it); returns how many were handed on.
+   * is none (or the archive no longer knows it), up to the archive's newest item (`newest` when
+   * the caller knows it already); returns how many were handed on.
    */
-  async run(start: number): Promise<number> {
+  async run(start: number, knownNewest?: string): Promise<number> {
     const key = archiveCursorKey(this.ctx.jid);
     const cursor = this.ctx.store.syncState.get(key);
-    const newest = await this.#newestId();
+    const newest = knownNewest ?? (await this.#newestId());
     if (cursor !== undefined && cursor === newest) return 0;
     if (cursor !== undefined) {
       try {
