@@ -4,7 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProsody, type ProsodyServer } from '../../scripts/prosody/launcher.js';
-import { MessagingEngine, XmppTransport, type EngineEvents, type ReceivedMessage } from '../../electron/engine/messaging/index.js';
+import { MessagingEngine, XmppTransport, type EngineEvents, type EngineOptions, type ReceivedMessage } from '../../electron/engine/messaging/index.js';
 import { createStore, openStore, passphraseProtector, type Store } from '../../electron/engine/store/index.js';
 import { XmppConnection } from '../../electron/engine/xmpp/connection.js';
 
@@ -54,8 +54,16 @@ export interface Client {
   stop(): Promise<void>;
 }
 
+export interface ClientOptions {
+  readonly port?: number;
+  readonly preKeyCount?: number;
+  readonly catchUp?: EngineOptions['catchUp'];
+  /** Sees every message as it is stored, from the very start of sign-in. */
+  readonly onMessage?: (message: ReceivedMessage) => void;
+}
+
 /** A started engine for `account` on the store in `dir` (created on first use). */
-export async function startClient(server: ProsodyServer, account: Account, dir: string, options: { port?: number; preKeyCount?: number } = {}): Promise<Client> {
+export async function startClient(server: ProsodyServer, account: Account, dir: string, options: ClientOptions = {}): Promise<Client> {
   const store = await openOrCreateStore(dir);
   const connection = new XmppConnection({
     jid: jidOf(server, account),
@@ -72,9 +80,13 @@ export async function startClient(server: ProsodyServer, account: Account, dir: 
     transport: new XmppTransport(connection),
     log: (line) => log.push(line),
     ...(options.preKeyCount !== undefined ? { preKeyCount: options.preKeyCount } : {}),
+    ...(options.catchUp !== undefined ? { catchUp: options.catchUp } : {}),
   });
   const received: ReceivedMessage[] = [];
-  engine.on('message', (m) => received.push(m));
+  engine.on('message', (m) => {
+    received.push(m);
+    options.onMessage?.(m);
+  });
   try {
     await engine.start();
   } catch (error) {

@@ -8,14 +8,19 @@
  * messages: those reach us live). Each page is handled in one transaction that also moves the
  * cursor, and the next page is already requested while the current one is handled.
  *
- * The engine runs it before going available when the archive metadata says there is something
- * new (see MessagingEngine.#catchUpBeforePresence), else after presence; offline storage
- * (XEP-0160) delivers the archived messages again after presence, and the incoming side drops
- * those by id, so each is handled exactly once.
+ * When: after presence, and first, before it, when the archive received something while we
+ * were away (runBeforePresence). After initial presence the server pushes its offline storage
+ * (XEP-0160), which holds the archived messages again, and answers no archive query before it
+ * is done: after a long absence the user waited for the server to send everything twice.
+ * Prosody, though, pushes offline storage only to a session that has not queried the archive,
+ * and messages kept out of the archive (no-permanent-store: disappearing messages) live only
+ * there. So after catching up before presence the engine signs in on a fresh stream: its
+ * presence brings them, the incoming side drops the archived copies among them by id before
+ * any decryption, and the catch-up after presence covers what arrived meanwhile.
  */
 import { randomUUID } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
-import type { Store } from '../store/index.js';
+import { isXmppError } from '../xmpp/errors.js';
 import { bareJid } from '../xmpp/jid.js';
 import { xml } from '../xmpp/xml.js';
 import type { EngineContext } from './context.js';
@@ -25,6 +30,8 @@ import { unwrapArchived, type InboundMessage } from './stanzas.js';
 
 /** Results asked for per page; the test server allows this many (scripts/prosody/config.ts). */
 const PAGE_SIZE = 250;
+/** How far the server's clock may run ahead of ours when we compare archive times with our own. */
+const CLOCK_SKEW_MS = 10_000;
 /** Upper bound on pages per catch-up, so a runaway archive cannot keep sign-in busy forever. */
 const MAX_PAGES = 200;
 
@@ -55,22 +62,36 @@ function queryElement(queryId: string, from: From | undefined, rsm: Element): El
   );
 }
 
-const pageRequest = (after: string | undefined): Element =>
-  xml('set', { xmlns: NS_RSM }, xml('max', {}, String(PAGE_SIZE)), after === undefined ? undefined : xml('after', {}, after));
+const pageRequest = (after: string | undefined, max: number): Element =>
+  xml('set', { xmlns: NS_RSM }, xml('max', {}, String(max)), after === undefined ? undefined : xml('after', {}, after));
 
 /** XEP-0059 §2.5: an empty 'before' asks for the last page; with max 1, the newest item. */
 const newestRequest = (): Element => xml('set', { xmlns: NS_RSM }, xml('max', {}, '1'), xml('before'));
 
 const lastIdOf = (fin: Element | undefined): string | undefined => fin?.getChild('set', NS_RSM)?.getChildText('last') ?? undefined;
 
+/** Test seams. */
+export interface CatchUpOptions {
+  /** Results asked for per page (default 250). */
+  readonly pageSize?: number;
+  /** How far the server's clock may run ahead of ours (default 10 s). */
+  readonly clockSkewMs?: number;
+}
+
 export class ArchiveCatchUp {
   /** Results of the queries in flight, by query id (they arrive as messages before the IQ result). */
   readonly #pages = new Map<string, InboundMessage[]>();
+  readonly #pageSize: number;
+  readonly #clockSkewMs: number;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly handlePage: PageHandler,
-  ) {}
+    options: CatchUpOptions = {},
+  ) {
+    this.#pageSize = options.pageSize ?? PAGE_SIZE;
+    this.#clockSkewMs = options.clockSkewMs ?? CLOCK_SKEW_MS;
+  }
 
   /** Takes an archive result of one of our queries; false for any other stanza. */
   take(stanza: Element): boolean {
@@ -84,33 +105,49 @@ export class ArchiveCatchUp {
     return false;
   }
 
-  /** The archive id the catch-up cursor points at (the newest one handled), if any. */
-  get cursor(): string | undefined {
-    return this.ctx.store.syncState.get(archiveCursorKey(this.ctx.jid));
-  }
-
   /**
-   * The id of the newest item in our archive from its metadata (XEP-0313 §6.3 in v1.1), which
-   * unlike a query does not count as querying the archive (Prosody then still pushes offline
-   * storage at presence). `{}` for an empty archive; undefined when the server does not say.
+   * The id of the archive's newest item if the archive received something after `lastOnline`
+   * that we have not handled; undefined if not, or if the server does not say. Asks the archive
+   * metadata (XEP-0313, urn:xmpp:mam:2#extended), which unlike a query does not make Prosody
+   * withhold offline storage at presence. Our own last stanzas (messages, receipts) are
+   * archived too, so the newest item differs from our cursor after almost every session: only
+   * its time tells whether anything came while we were away.
    */
-  async newestFromMetadata(): Promise<{ readonly newest?: string } | undefined> {
+  async newSince(lastOnline: number): Promise<string | undefined> {
+    let end: Element | undefined;
     try {
-      const answer = await this.ctx.transport.iq('get', xml('metadata', { xmlns: NS_MAM }));
-      const metadata = answer.getChild('metadata', NS_MAM);
-      if (!metadata) return undefined;
-      const newest = metadata.getChild('end')?.attrs.id;
-      return newest ? { newest } : {};
+      const metadata = (await this.ctx.transport.iq('get', xml('metadata', { xmlns: NS_MAM }))).getChild('metadata', NS_MAM);
+      end = metadata?.getChild('end');
     } catch (error) {
       this.ctx.log(`catch-up-metadata-unknown reason=${reasonOf(error)}`);
       return undefined;
     }
+    const id = end?.attrs.id;
+    if (!id || id === this.ctx.store.syncState.get(archiveCursorKey(this.ctx.jid))) return undefined;
+    const at = Date.parse(end?.attrs.timestamp ?? '');
+    return Number.isFinite(at) && at <= lastOnline + this.#clockSkewMs ? undefined : id;
+  }
+
+  /**
+   * The catch-up before presence, if the archive received something after `lastOnline`;
+   * true when it queried the archive (the stream is then no good for going available).
+   * A failure is logged and left to the catch-up after presence.
+   */
+  async runBeforePresence(since: number, lastOnline: number): Promise<boolean> {
+    const newest = await this.newSince(lastOnline);
+    if (newest === undefined) return false;
+    const handled = await this.run(since, newest).catch((e: unknown) => {
+      this.ctx.log(`catch-up-failed reason=${reasonOf(e)}`);
+      return 0;
+    });
+    this.ctx.log(`catch-up-before-presence messages=${handled}`);
+    return true;
   }
 
   /**
    * Processes every archived message after the stored cursor, or since `start` (ms) when there
-   * is none (or the archive no longer knows it), up to the archive's newest item (`newest` when
-   * the caller knows it already); returns how many were handed on.
+   * is none (or the archive no longer knows it), up to the archive's newest item
+   * (`knownNewest` when the caller has it already); returns how many were handed on.
    */
   async run(start: number, knownNewest?: string): Promise<number> {
     const key = archiveCursorKey(this.ctx.jid);
@@ -122,6 +159,8 @@ export class ArchiveCatchUp {
         return await this.#pageThrough({ after: cursor }, newest);
       } catch (error) {
         // XEP-0313 §5.1.2: item-not-found when the cursor's item is gone; start over by time.
+        // Anything else (a lost connection) is no reason to: the cursor stays where it got to.
+        if (!isXmppError(error) || error.condition !== 'item-not-found') throw error;
         this.ctx.log(`catch-up-cursor-refused reason=${reasonOf(error)}`);
       }
     }
@@ -131,14 +170,20 @@ export class ArchiveCatchUp {
   async #pageThrough(from: From, newest: string | undefined): Promise<number> {
     const key = archiveCursorKey(this.ctx.jid);
     let handled = 0;
-    let request = this.#query(queryElement(randomUUID(), from, pageRequest('after' in from ? from.after : undefined)));
+    let request = this.#query(queryElement(randomUUID(), from, pageRequest('after' in from ? from.after : undefined, this.#pageSize)));
     for (let page = 0; page < MAX_PAGES; page++) {
       const { results, fin } = await request;
       const last = lastIdOf(fin);
       const reachedNewest = newest !== undefined && results.some((m) => m.archiveId === newest);
       const done = !fin || fin.attrs.complete === 'true' || !last || results.length === 0 || reachedNewest || page + 1 === MAX_PAGES;
       // Pipelining: the server prepares the next page while we decrypt this one; order is kept.
-      if (!done) request = this.#query(queryElement(randomUUID(), 'start' in from ? from : undefined, pageRequest(last)));
+      // The query is only handed to the socket here: a write queued behind one still in flight
+      // goes out from the event loop, which the synchronous page handling below would block.
+      if (!done) {
+        request = this.#query(queryElement(randomUUID(), 'start' in from ? from : undefined, pageRequest(last, this.#pageSize)));
+        request.catch(() => undefined); // awaited on the next turn; a failure must not count as unhandled meanwhile
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       this.handlePage(results, () => {
         if (last !== undefined) this.ctx.store.syncState.set(key, last);
       });
@@ -170,18 +215,4 @@ export class ArchiveCatchUp {
       this.#pages.delete(queryId);
     }
   }
-}
-
-/**
- * When this store last saw traffic: the newest message's arrival, else the device's creation
- * (its first signed pre-key): nothing older can have been encrypted for this device.
- */
-export function lastActivity(store: Store, now: number): number {
-  let newest = 0;
-  for (const summary of store.conversationList()) {
-    const m = summary.lastMessage;
-    if (m) newest = Math.max(newest, m.receivedAt ?? m.sentAt);
-  }
-  if (newest === 0) newest = Math.min(now, ...store.protocol.listSignedPreKeys().map((k) => k.createdAt));
-  return Math.min(newest, now);
 }

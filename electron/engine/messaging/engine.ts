@@ -12,7 +12,8 @@ import type { Message, MessageCursor, Store } from '../store/index.js';
 import { capsElement, discoInfoQuery, NS_DISCO_INFO } from '../xmpp/disco.js';
 import { bareJid } from '../xmpp/jid.js';
 import { xml } from '../xmpp/xml.js';
-import { ArchiveCatchUp, lastActivity } from './catch-up.js';
+import { ArchiveCatchUp, type CatchUpOptions } from './catch-up.js';
+import { LastOnline, lastActivity } from './last-online.js';
 import { CAPABILITIES } from './capabilities.js';
 import type { EngineContext, Logger } from './context.js';
 import { DeviceDirectory } from './device-directory.js';
@@ -42,6 +43,8 @@ export interface EngineOptions {
   readonly preKeyCount?: number;
   /** Disappearing messages: clock and timer seams for tests. */
   readonly disappearing?: DisappearingOptions;
+  /** Archive catch-up: page size and clock skew seams for tests. */
+  readonly catchUp?: CatchUpOptions;
 }
 
 /** Archive catch-up starts this long before we were last seen online (clock skew, in-flight stanzas). */
@@ -62,10 +65,12 @@ export class MessagingEngine {
   readonly #unsubscribe: (() => void)[] = [];
   /** The device was created by this engine: nothing in the archive can be for it. */
   readonly #newDevice: boolean;
-  #lastOnline: number;
+  readonly #lastOnline: LastOnline;
   #ready = false;
   #signedInOnce = false;
   #catchingUp = false;
+  /** Sign-in is replacing the stream on purpose (#freshStream): its state changes are not news. */
+  #restartingStream = false;
   #bundleDirty = false;
   #ticker: NodeJS.Timeout | undefined;
   readonly #preKeyTarget: number | undefined;
@@ -101,8 +106,8 @@ export class MessagingEngine {
     const countdownStarted = (expiresAt: number): void => this.#disappearing.scheduler.changed(expiresAt);
     this.#outgoing = new Outgoing(this.#ctx, this.#directory, { countdownStarted });
     this.#incoming = new Incoming(this.#ctx, this.#directory, this.#outgoing, { preKeyUsed: () => this.#preKeyUsed(), countdownStarted });
-    this.#catchUp = new ArchiveCatchUp(this.#ctx, (page, alsoInTransaction) => this.#incoming.processPage(page, alsoInTransaction));
-    this.#lastOnline = created ? now() : lastActivity(store, now());
+    this.#catchUp = new ArchiveCatchUp(this.#ctx, (page, alsoInTransaction) => this.#incoming.processPage(page, alsoInTransaction), options.catchUp);
+    this.#lastOnline = new LastOnline(store, identity.jid, created ? now() : lastActivity(store, identity.jid, now()), log);
   }
 
   get jid(): string {
@@ -142,7 +147,7 @@ export class MessagingEngine {
     );
     if (this.#disappearing.ownsScheduler) this.#disappearing.scheduler.start();
     await transport.connect();
-    await this.#queue.push(() => this.#signIn(), (e) => {
+    await this.#queue.push(() => this.#signIn(true), (e) => {
       throw e;
     });
     this.#ticker = setInterval(() => this.#tick(), TICK_MS);
@@ -156,6 +161,7 @@ export class MessagingEngine {
     if (this.#disappearing.ownsScheduler) this.#disappearing.scheduler.stop();
     await this.#queue.idle();
     for (const off of this.#unsubscribe.splice(0)) off();
+    if (this.#ready) this.#lastOnline.record(this.#ctx.now(), true);
     this.#ready = false;
     await this.#ctx.transport.disconnect();
   }
@@ -240,7 +246,7 @@ export class MessagingEngine {
   }
 
   #onStanza(stanza: Element): void {
-    this.#lastOnline = this.#ctx.now();
+    this.#lastOnline.seen(this.#ctx.now());
     if (stanza.name !== 'message') return;
     if (this.#catchUp.take(stanza) || isArchiveResult(stanza)) return;
     if (this.#directory.handleNotification(stanza)) return;
@@ -253,9 +259,10 @@ export class MessagingEngine {
   }
 
   #onState(status: TransportStatus): void {
+    if (this.#restartingStream) return;
     this.#ctx.emit('connection', status);
     if (status.state !== 'online') {
-      if (this.#ready) this.#lastOnline = this.#ctx.now();
+      if (this.#ready) this.#lastOnline.seen(this.#ctx.now());
       return;
     }
     if (!this.#ready) return; // the first sign-in is start()'s
@@ -267,20 +274,28 @@ export class MessagingEngine {
     void this.#queue.push(() => this.#signIn(), (e) => this.#ctx.log(`sign-in-failed reason=${reasonOf(e)}`));
   }
 
-  /** XEP-0384 §6 order: publish, go available, catch up, then delete consumed pre-keys and flush. */
-  async #signIn(): Promise<void> {
+  /**
+   * XEP-0384 §6 order: publish, go available, catch up, then delete consumed pre-keys and flush.
+   * `beforePresence` (the first sign-in of this engine, where a long absence ends): catch up
+   * on the archive first, before going available.
+   */
+  async #signIn(beforePresence = false): Promise<void> {
     const { transport, store, log } = this.#ctx;
-    const since = this.#lastOnline - CATCH_UP_MARGIN_MS;
+    const since = this.#lastOnline.at - CATCH_UP_MARGIN_MS;
+    const catchUp = !this.#newDevice || this.#signedInOnce;
     this.#catchingUp = true;
     this.#incoming.catchingUp = true;
     try {
+      // After an absence the archive is read first; the rest of sign-in then needs a fresh
+      // stream, or Prosody would withhold offline storage (catch-up.ts).
+      if (catchUp && beforePresence && (await this.#catchUp.runBeforePresence(since, this.#lastOnline.at))) await this.#freshStream();
       await transport.iq('set', xml('enable', { xmlns: NS_CARBONS })).catch((e: unknown) => log(`carbons-unavailable reason=${reasonOf(e)}`));
       await this.#directory.publishOwnDevice();
       // Presence before the archive query: what arrives from now on comes live (queued behind
       // this task), what came before is in the archive. Prosody skips offline delivery for
       // clients that query the archive, so the other order would lose the gap between the two.
       await transport.send(xml('presence', {}, capsElement(CAPABILITIES)));
-      if (!this.#newDevice || this.#signedInOnce) {
+      if (catchUp) {
         const handled = await this.#catchUp.run(since).catch((e: unknown) => {
           log(`catch-up-failed reason=${reasonOf(e)}`);
           return 0;
@@ -296,10 +311,23 @@ export class MessagingEngine {
     await this.#incoming.flushDeferred();
     await this.#outgoing.flush(false);
     await this.#disappearing.announcePending();
-    this.#lastOnline = this.#ctx.now();
+    this.#lastOnline.record(this.#ctx.now(), true);
     this.#ready = true;
     this.#signedInOnce = true;
     this.#ctx.emit('ready');
+  }
+
+  /** Closes the stream and signs in on a new one (a new session, not a XEP-0198 resumption). */
+  async #freshStream(): Promise<void> {
+    const { transport } = this.#ctx;
+    this.#restartingStream = true;
+    try {
+      await transport.disconnect();
+      await transport.connect();
+    } finally {
+      this.#restartingStream = false;
+      this.#ctx.emit('connection', transport.status);
+    }
   }
 
   #preKeyUsed(): void {
@@ -321,7 +349,7 @@ export class MessagingEngine {
 
   #tick(): void {
     if (this.#ctx.transport.status.state !== 'online' || !this.#ready) return;
-    this.#lastOnline = this.#ctx.now();
+    this.#lastOnline.record(this.#ctx.now());
     void this.#outgoing.resendOverdue();
     if (this.#bundleDirty) void this.#republishBundle();
   }

@@ -1,11 +1,12 @@
 /**
  * Receiving: one message or one archive page at a time (the engine serialises them),
- * deduplicated by the sender's id and the archive's id, decrypted, checked (SCE affixes) and
- * stored in ONE transaction with the ratchet step it consumed. A page is one transaction
- * (one fsync), each of its messages a savepoint in it, so one message that fails rolls back
- * alone; events, receipts and answers go out only after the commit. Nothing here throws to the caller: a
- * message that cannot be read is stored as 'undecryptable' with a reason code, a malformed
- * stanza is dropped with a log line that holds neither text nor keys.
+ * deduplicated by the sender's id and the archive's id before anything is decrypted, then
+ * decrypted, checked (SCE affixes) and stored in ONE transaction with the ratchet step it
+ * consumed. A page is one transaction (one fsync); whatever a message writes is a savepoint in
+ * it, so one message that fails rolls back alone; events, receipts and answers go out only
+ * after the commit. Nothing here throws to the caller: a message that cannot be read is stored
+ * as 'undecryptable' with a reason code, a malformed stanza is dropped with a log line that
+ * holds neither text nor keys.
  */
 import { randomUUID } from 'node:crypto';
 import { decryptMessage, type DecryptResult, type DeviceAddress, type EncryptedMessage } from '../protocol/index.js';
@@ -22,7 +23,7 @@ import { NS_OMEMO2, NS_RECEIPTS } from './namespaces.js';
 import { archiveCursorKey } from './catch-up.js';
 import type { Outgoing } from './outgoing.js';
 import { originIdOf, receiptStanza, type InboundMessage } from './stanzas.js';
-import { settleTrust } from './trust.js';
+import { settleDeviceTrust } from './trust.js';
 
 /** Consecutive failures from one device before we replace the session (XEP-0384 §6). */
 export const RESET_AFTER_FAILURES = 3;
@@ -101,7 +102,8 @@ export class Incoming {
       this.ctx.store.transaction(() => {
         for (const inbound of batch) {
           try {
-            const effect = this.ctx.store.transaction(() => this.#handle(inbound));
+            // #handle writes only inside savepoints of its own; what it reads before may throw.
+            const effect = this.#handle(inbound);
             if (effect) effects.push(effect);
           } catch (error) {
             this.ctx.log(`stanza-dropped via=${inbound.via} reason=${reasonOf(error)}`);
@@ -123,7 +125,11 @@ export class Incoming {
     }
   }
 
-  /** Runs inside the batch's transaction; returns what to do after the commit. */
+  /**
+   * Runs inside the batch's transaction; returns what to do after the commit. Every write is
+   * in a savepoint of its own (#decryptAndStore, #recordFailure, #storePlain): a throw leaves
+   * nothing of this message behind.
+   */
   #handle(inbound: InboundMessage): Effect | undefined {
     const { ctx } = this;
     const stanza = inbound.stanza;
@@ -142,6 +148,10 @@ export class Incoming {
       const stored = body !== null && body !== '' ? this.#storePlain(inbound, routing, body) : undefined;
       return both(confirm, stored);
     }
+    // A copy we handled already (offline storage after the archive, a carbon, a resend) costs
+    // no parsing or decryption: its message key is spent anyway.
+    const originId = originIdOf(stanza);
+    if (this.#seen(routing.sender, originId, inbound.archiveId)) return confirm;
     let message: EncryptedMessage;
     try {
       message = parseEncrypted(encrypted, routing.sender);
@@ -151,8 +161,6 @@ export class Incoming {
     }
     const sender: DeviceAddress = message.sender;
     if (sameBareJid(sender.jid, ctx.jid) && sender.deviceId === ctx.deviceId) return confirm; // our own message reflected
-    const originId = originIdOf(stanza);
-    if (this.#seen(sender.jid, originId, inbound.archiveId)) return confirm;
 
     const key = message.keys.find((k) => sameBareJid(k.address.jid, ctx.jid) && k.address.deviceId === ctx.deviceId);
     if (!key) {
@@ -239,9 +247,7 @@ export class Incoming {
       ctx.store.messages.insert({ ...base, sentAt: inbound.delayedAt ?? ctx.now(), state: 'undecryptable', stateReason: reason });
       return { kind: 'rejected', result, reason, id };
     }
-    const devices = ctx.store.devices.listForJid(message.sender.jid);
-    const device = devices.find((d) => d.deviceId === message.sender.deviceId);
-    const trusted = device !== undefined && settleTrust(ctx.store.devices, device, devices);
+    const trusted = settleDeviceTrust(ctx.store.devices, message.sender);
     const rawBody = envelopeBody(opened);
     const body = rawBody ?? '';
     const sentAt = opened.time?.getTime() ?? inbound.delayedAt ?? ctx.now();

@@ -3,6 +3,7 @@
  * trusted automatically until the user verifies one of that contact's devices; from then on
  * a new device of that contact needs an explicit decision. 'untrusted' is never encrypted to.
  */
+import type { DeviceAddress } from '../protocol/index.js';
 import type { Device, DeviceRepository, TrustState } from '../store/index.js';
 
 /** Whether we encrypt to `device` and show its messages as trusted. */
@@ -29,4 +30,14 @@ export function settleTrust(devices: DeviceRepository, device: Device, siblings:
   const trusted = isTrusted(device, siblings);
   if (trusted && device.trust === 'undecided') devices.setTrust(device, 'trusted');
   return trusted;
+}
+
+/**
+ * settleTrust for the device at `address` (false if we do not know it). Only an undecided
+ * device needs its siblings, so a device settled before costs one row read.
+ */
+export function settleDeviceTrust(devices: DeviceRepository, address: DeviceAddress): boolean {
+  const device = devices.get(address);
+  if (!device) return false;
+  return device.trust === 'undecided' ? settleTrust(devices, device, devices.listForJid(address.jid)) : isTrusted(device, []);
 }

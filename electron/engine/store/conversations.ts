@@ -103,11 +103,14 @@ export function conversationRepository(db: Db, upkeep: Maintenance, clock: () =>
     return remove.run(id).changes > 0; // messages go by ON DELETE CASCADE, their index rows by trigger
   });
 
+  const create = db.transaction((peerJid: string, kind: ConversationKind): Conversation => {
+    insert.run(peerJid, kind, clock());
+    return findByPeer(peerJid)!;
+  });
+
   return {
-    open: db.transaction((peerJid: string, kind: ConversationKind = 'chat'): Conversation => {
-      insert.run(peerJid, kind, clock());
-      return findByPeer(peerJid)!;
-    }),
+    // Most calls find it: one read, no savepoint (this runs once per received message).
+    open: (peerJid, kind = 'chat') => findByPeer(peerJid) ?? create(peerJid, kind),
     get(id) {
       const row = selectById.get(id);
       return row && conversationFromRow(row);
