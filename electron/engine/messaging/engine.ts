@@ -26,7 +26,7 @@ import { Disappearing, type DisappearingOptions } from './disappearing/controlle
 
 import { ensureOwnDevice, protocolContext } from './own-device.js';
 import { SerialQueue } from './serial-queue.js';
-import { isArchiveResult, unwrapLive } from './stanzas.js';
+import { isArchiveResult, unwrapLive, type InboundMessage } from './stanzas.js';
 import type { Transport, TransportStatus } from './transport.js';
 import type { TrustDecision } from './trust.js';
 import { listDevices, setDeviceTrust } from './device-info.js';
@@ -255,7 +255,17 @@ export class MessagingEngine {
       this.#ctx.log('stanza-dropped reason=forged-carbon');
       return;
     }
+    if (this.#isDuplicate(inbound)) return; // after a long absence: the whole offline flood
     void this.#queue.push(async () => this.#incoming.process(inbound), (e) => this.#ctx.log(`stanza-dropped reason=${reasonOf(e)}`));
+  }
+
+  /** A copy of a message handled already; if that cannot be told, the queue handles it as usual. */
+  #isDuplicate(inbound: InboundMessage): boolean {
+    try {
+      return this.#incoming.isDuplicate(inbound);
+    } catch {
+      return false;
+    }
   }
 
   #onState(status: TransportStatus): void {

@@ -87,6 +87,16 @@ export class Incoming {
     this.ctx.transport.send(receiptStanza(to, randomUUID(), receivedId)).catch((e: unknown) => this.ctx.log(`receipt-failed reason=${reasonOf(e)}`));
   }
 
+  /**
+   * Whether this is a copy of a message handled already (offline storage pushing what the
+   * archive delivered, a resend): the engine drops such copies as they arrive instead of
+   * queueing them. A receipt it carries was confirmed with the first copy.
+   */
+  isDuplicate(inbound: InboundMessage): boolean {
+    const route = this.#route(inbound);
+    return route !== undefined && this.#seen(route.sender, originIdOf(inbound.stanza), inbound.archiveId);
+  }
+
   /** One live message. */
   process(inbound: InboundMessage): void {
     this.processPage([inbound]);
