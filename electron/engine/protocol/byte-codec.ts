@@ -107,11 +107,7 @@ export class ByteReader {
   }
 
   bytes(): Uint8Array {
-    const length = this.uint32();
-    this.need(length);
-    const out = this.input.slice(this.offset, this.offset + length);
-    this.offset += length;
-    return out;
+    return this.bytesView().slice();
   }
 
   /** Like bytes() but a view into the input, for a nested decoder that copies what it keeps. */
