@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- --json] [-- --only protocol,expire,xmpp] [-- --noble]`: prints Parley's
+ * `npm run bench [-- --json] [-- --only protocol,floor,expire,xmpp] [-- --noble]`: prints Parley's
  * performance figures. With --json, one JSON object on stdout (progress goes to stderr).
  */
 import { nobleBackend, nodeBackend } from '../electron/engine/crypto/backend/index.js';
 import { expireFigures } from './expire.js';
+import { floorFigures } from './floor.js';
 import { protocolFigures } from './protocol.js';
 import { xmppFigures } from './xmpp.js';
 
@@ -16,6 +17,7 @@ const wanted = (group: string): boolean => only === undefined || only.has(group)
 
 const figures: Record<string, number | string> = { node: process.version, crypto_backend: nodeBackend.name };
 if (wanted('protocol')) Object.assign(figures, protocolFigures(nodeBackend));
+if (wanted('floor')) Object.assign(figures, floorFigures());
 if (args.includes('--noble')) {
   for (const [k, v] of Object.entries(protocolFigures(nobleBackend))) figures[`noble_${k}`] = v;
 }
