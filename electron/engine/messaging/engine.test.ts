@@ -134,6 +134,30 @@ describe('MessagingEngine on an in-memory network', () => {
     expect(after.preKeys).toHaveLength(before.preKeys.length);
   });
 
+  it('signs in on a second start() after the first sign-in failed (the app retries so)', async () => {
+    const store = await createStore({ dir: join(dir, 'retry'), protector: passphraseProtector('x', { N: 2 ** 4, r: 1, p: 1 }) });
+    const transport = network.transport(ALICE);
+    let refuse = true;
+    const iq = transport.iq.bind(transport);
+    transport.iq = (type, payload, options) => {
+      if (refuse && type === 'set' && payload.getChild('publish')?.attrs.node === NODE_BUNDLES) return Promise.reject(new Error('refused'));
+      return iq(type, payload, options);
+    };
+    const engine = new MessagingEngine({ store, transport, preKeyCount: 30 });
+    const received: ReceivedMessage[] = [];
+    engine.on('message', (m) => received.push(m));
+    peers.push({ engine, store, transport, received, log: [] });
+    await expect(engine.start()).rejects.toMatchObject({ code: 'publish-failed' });
+    await engine.stop();
+    refuse = false;
+    await engine.start();
+    expect(network.pepItem(ALICE, NODE_BUNDLES, String(engine.deviceId))).toBeDefined();
+    const bob = await peer(BOB, 'bob');
+    await bob.engine.send(ALICE, 'after the retry');
+    await until(() => received.length === 1, 'received after the retry');
+    expect(received[0]).toMatchObject({ body: 'after the retry', from: BOB });
+  });
+
   it('records a message whose envelope names another recipient as undecryptable (affix-mismatch)', async () => {
     const alice = await peer(ALICE, 'alice');
     const bob = await peer(BOB, 'bob');
