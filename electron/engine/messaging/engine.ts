@@ -26,6 +26,7 @@ import { Disappearing, type DisappearingOptions } from './disappearing/controlle
 
 import { ensureOwnDevice, protocolContext } from './own-device.js';
 import { SerialQueue } from './serial-queue.js';
+import { SignedPreKeyRotation, type SignedPreKeyRotationOptions } from './signed-pre-key-rotation.js';
 import { isArchiveResult, unwrapLive, type InboundMessage } from './stanzas.js';
 import type { Transport, TransportStatus } from './transport.js';
 import type { TrustDecision } from './trust.js';
@@ -45,6 +46,8 @@ export interface EngineOptions {
   readonly disappearing?: DisappearingOptions;
   /** Archive catch-up: page size and clock skew seams for tests. */
   readonly catchUp?: CatchUpOptions;
+  /** Signed pre-key rotation and grace periods (default 7 days each, XEP-0384 §4.2); RangeError when invalid. */
+  readonly signedPreKey?: SignedPreKeyRotationOptions;
 }
 
 /** Archive catch-up starts this long before we were last seen online (clock skew, in-flight stanzas). */
@@ -74,12 +77,15 @@ export class MessagingEngine {
   #bundleDirty = false;
   #ticker: NodeJS.Timeout | undefined;
   readonly #preKeyTarget: number | undefined;
+  readonly #signedPreKey: SignedPreKeyRotation;
 
   constructor(options: EngineOptions) {
     const now = options.now ?? Date.now;
     const log = options.log ?? (() => undefined);
     const { store, transport } = options;
     this.#protocol = protocolContext(store, options.backend ?? defaultBackend(), now);
+    // Before the device is created: invalid options must not leave a half-set-up store behind.
+    this.#signedPreKey = new SignedPreKeyRotation({ protocol: this.#protocol, transaction: (fn) => store.transaction(fn), log }, options.signedPreKey);
     const { identity, created } = ensureOwnDevice(this.#protocol, store, transport.jid, options.preKeyCount);
     this.#newDevice = created;
     this.#preKeyTarget = options.preKeyCount;
@@ -317,6 +323,8 @@ export class MessagingEngine {
       this.#incoming.catchingUp = false;
     }
     const deleted = store.transaction(() => deleteUsedPreKeys(this.#protocol));
+    // After catch-up, so archived key exchanges naming a key whose grace period just ended were still read.
+    if (this.#signedPreKey.upkeep()) this.#bundleDirty = true;
     if (deleted > 0 || this.#bundleDirty) await this.#republishBundle();
     await this.#incoming.flushDeferred();
     await this.#outgoing.flush(false);
@@ -361,6 +369,7 @@ export class MessagingEngine {
     if (this.#ctx.transport.status.state !== 'online' || !this.#ready) return;
     this.#lastOnline.record(this.#ctx.now());
     void this.#outgoing.resendOverdue();
+    if (this.#signedPreKey.upkeep()) this.#bundleDirty = true;
     if (this.#bundleDirty) void this.#republishBundle();
   }
 }
