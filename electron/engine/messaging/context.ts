@@ -13,7 +13,11 @@ export interface EngineContext {
   readonly protocol: ProtocolContext;
   /** Own bare JID. */
   readonly jid: string;
-  readonly deviceId: number;
+  /**
+   * Own device id. Read on every use: a device that was never used takes another id when it
+   * finds its own taken at first sign-in (own-device.ts resolveDeviceIdCollision).
+   */
+  deviceId: number;
   now(): number;
   log: Logger;
   emit<E extends keyof EngineEvents>(event: E, ...args: EngineEvents[E]): void;

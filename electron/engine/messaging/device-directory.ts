@@ -4,22 +4,33 @@
  * sessions with the devices we may encrypt to.
  */
 import type { Element } from '@xmpp/xml';
+import { equalBytes } from '../crypto/bytes.js';
 import { CryptoError } from '../crypto/errors.js';
 import { buildSession, getOwnBundle, type DeviceAddress } from '../protocol/index.js';
 import type { Device } from '../store/index.js';
 import { isXmppError } from '../xmpp/errors.js';
 import { sameBareJid } from '../xmpp/jid.js';
-import { DEVICE_LIST_ITEM_ID, NODE_DEVICES, parseDeviceList, type DeviceListEntry } from '../xmpp/omemo2-elements.js';
-import { fetchBundle, fetchDeviceList, publishBundle, publishDeviceList } from '../xmpp/omemo2-pep.js';
+import {
+  DEVICE_LIST_ITEM_ID,
+  MAX_DEVICES_PER_LIST,
+  NODE_DEVICES,
+  parseDeviceList,
+  type DeviceListEntry,
+  type ParsedDeviceList,
+  type ParseDeviceListOptions,
+} from '../xmpp/omemo2-elements.js';
+import { fetchBundle, fetchParsedDeviceList, publishBundle, publishDeviceList } from '../xmpp/omemo2-pep.js';
 import { parsePepEvent } from '../xmpp/pep.js';
 import type { EngineContext } from './context.js';
 import { MessagingError, reasonOf } from './errors.js';
+import { resolveDeviceIdCollision } from './own-device.js';
 import { isTrusted, settleTrust } from './trust.js';
 
 /** Bundle fetches in flight at once: a list with hundreds of stale devices must not flood the server. */
 const FETCH_CONCURRENCY = 16;
 /** A device whose bundle could not be fetched is not asked again for this long. */
 const BUNDLE_RETRY_MS = 10 * 60_000;
+const NO_DEVICES: ParsedDeviceList = { devices: [], skipped: 0, labelsDropped: 0, overflow: 0 };
 
 async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
@@ -32,11 +43,27 @@ export class DeviceDirectory {
 
   constructor(private readonly ctx: EngineContext) {}
 
-  /** Our device list with our device merged in, others kept (XEP-0384 §5.3.1), then our bundle. */
+  /**
+   * Our device list with our device merged in, others kept (XEP-0384 §5.3.1), then our
+   * bundle. Our id already listed for another identity key is a collision: a new device
+   * takes another id, a used one fails sign-in (resolveDeviceIdCollision). The list is never
+   * republished when that would drop a valid device of ours.
+   */
   async publishOwnDevice(): Promise<void> {
     const { ctx } = this;
-    const current = await this.fetchDeviceList(ctx.jid);
-    if (!current.some((e) => e.id === ctx.deviceId)) await this.publishDeviceList([...current, { id: ctx.deviceId }]);
+    const list = await this.#fetchParsed(ctx.jid);
+    const current = list.devices;
+    if (current.some((e) => e.id === ctx.deviceId) && (await this.#ownIdTakenByAnother())) {
+      const previous = ctx.deviceId;
+      resolveDeviceIdCollision(ctx, new Set(current.map((e) => e.id)));
+      ctx.log(`device-id-collision previous=${previous} device=${ctx.deviceId}`);
+    }
+    if (!current.some((e) => e.id === ctx.deviceId)) {
+      if (!this.#roomForOwnDevice(list)) {
+        throw new MessagingError('device-list-full', `our device list already holds ${MAX_DEVICES_PER_LIST} devices; remove old devices from the account`);
+      }
+      await this.publishDeviceList([...current, { id: ctx.deviceId }]);
+    }
     await this.publishBundle();
   }
 
@@ -57,18 +84,23 @@ export class DeviceDirectory {
     }
   }
 
-  /** Fetches `jid`'s device list and caches it; a malformed list counts as empty (logged). */
+  /** Fetches `jid`'s device list and caches its usable devices; a list that is no device list counts as empty (logged). */
   async fetchDeviceList(jid: string): Promise<DeviceListEntry[]> {
-    let entries: DeviceListEntry[] = [];
+    return (await this.#fetchParsed(jid)).devices;
+  }
+
+  async #fetchParsed(jid: string): Promise<ParsedDeviceList> {
+    let list = NO_DEVICES;
     try {
-      entries = await fetchDeviceList(this.ctx.transport, jid);
+      list = await fetchParsedDeviceList(this.ctx.transport, jid, this.#parseOptions(jid));
     } catch (error) {
       if (!isXmppError(error, 'malformed')) throw error;
       this.ctx.log(`device-list-malformed reason=${reasonOf(error)}`);
     }
-    this.apply(jid, entries);
+    this.#logLeftOut(jid, list);
+    this.apply(jid, list.devices);
     this.#fresh.add(jid);
-    return entries;
+    return list;
   }
 
   /**
@@ -81,17 +113,22 @@ export class DeviceDirectory {
     if (event.node !== NODE_DEVICES) return true;
     const item = event.items.find((i) => i.id === DEVICE_LIST_ITEM_ID) ?? event.items[0];
     if (!item) return true;
-    let entries: DeviceListEntry[];
+    let list: ParsedDeviceList;
     try {
-      entries = parseDeviceList(item.payload);
+      list = parseDeviceList(item.payload, this.#parseOptions(event.from));
     } catch (error) {
       this.ctx.log(`device-list-malformed reason=${reasonOf(error)}`);
       return true;
     }
-    this.apply(event.from, entries);
+    this.#logLeftOut(event.from, list);
+    this.apply(event.from, list.devices);
     this.#fresh.add(event.from);
-    if (sameBareJid(event.from, this.ctx.jid) && !entries.some((e) => e.id === this.ctx.deviceId)) {
-      this.publishDeviceList([...entries, { id: this.ctx.deviceId }]).catch((e: unknown) => this.ctx.log(`device-list-republish-failed reason=${reasonOf(e)}`));
+    if (sameBareJid(event.from, this.ctx.jid) && !list.devices.some((e) => e.id === this.ctx.deviceId)) {
+      if (!this.#roomForOwnDevice(list)) {
+        this.ctx.log('device-list-full');
+        return true;
+      }
+      this.publishDeviceList([...list.devices, { id: this.ctx.deviceId }]).catch((e: unknown) => this.ctx.log(`device-list-republish-failed reason=${reasonOf(e)}`));
     }
     return true;
   }
@@ -172,6 +209,39 @@ export class DeviceDirectory {
       this.ctx.log(`session-build-failed device=${address.deviceId} reason=${reasonOf(error)}`);
       return false;
     }
+  }
+
+  /** Our own list is parsed keeping our device, however long the list. */
+  #parseOptions(jid: string): ParseDeviceListOptions {
+    return sameBareJid(jid, this.ctx.jid) ? { keepId: this.ctx.deviceId } : {};
+  }
+
+  /** Whether our device can join the list without pushing out a valid device of ours. */
+  #roomForOwnDevice(list: ParsedDeviceList): boolean {
+    return list.overflow === 0 && list.devices.length < MAX_DEVICES_PER_LIST;
+  }
+
+  /** Counts only: which entries another client wrote so that they could not be used. */
+  #logLeftOut(jid: string, list: ParsedDeviceList): void {
+    if (list.skipped === 0 && list.labelsDropped === 0 && list.overflow === 0) return;
+    const own = sameBareJid(jid, this.ctx.jid) ? 'yes' : 'no';
+    this.ctx.log(`device-list-entries-left-out own=${own} skipped=${list.skipped} labels-dropped=${list.labelsDropped} overflow=${list.overflow}`);
+  }
+
+  /**
+   * Whether the bundle published under our device id carries another identity key (or is
+   * not even a bundle): then another device of the account has our id.
+   */
+  async #ownIdTakenByAnother(): Promise<boolean> {
+    const { ctx } = this;
+    let published;
+    try {
+      published = await fetchBundle(ctx.transport, ctx.jid, ctx.deviceId);
+    } catch (error) {
+      if (!isXmppError(error, 'malformed')) throw error;
+      return true;
+    }
+    return published !== undefined && !equalBytes(published.identityKey, getOwnBundle(ctx.protocol).identityKey);
   }
 
   #isSelf(jid: string, deviceId: number): boolean {

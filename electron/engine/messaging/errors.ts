@@ -7,6 +7,8 @@ export type MessagingErrorCode =
   | 'no-trusted-devices' // the recipient has no device we may encrypt to
   | 'not-online' // the operation needs the connection
   | 'publish-failed' // the server refused our device list or bundle
+  | 'device-id-taken' // another device of the account publishes under our (already used) device id
+  | 'device-list-full' // our device list is full: adding us would push out another device of ours
   | 'timeout' // the server did not confirm in time
   | 'malformed' // a stanza or element did not fit the format (dropped, never thrown to the UI)
   | 'stopped'; // the engine was stopped

@@ -5,6 +5,7 @@ export type { KeyProtector, WrappedKey, ProtectorKind } from './protector.js';
 export { passphraseProtector, DEFAULT_SCRYPT, type ScryptParams } from './passphrase-protector.js';
 export { keystoreProtector, type SafeStorageLike } from './keystore-protector.js';
 export type { AccountRepository } from './account.js';
+export type { DeviceIdChange } from './device-id-change.js';
 export type { PreKeyRepository } from './pre-keys.js';
 export type { SignedPreKeyRepository } from './signed-pre-keys.js';
 export type { Device, DeviceRepository, TrustState, OmemoVersion } from './devices.js';

@@ -9,6 +9,7 @@ import type { ProtocolStore } from '../protocol/store.js';
 import { accountRepository, type AccountRepository } from './account.js';
 import { conversationList, type ConversationList } from './conversation-list.js';
 import { conversationRepository, type ConversationRepository } from './conversations.js';
+import { deviceIdChange, type DeviceIdChange } from './device-id-change.js';
 import { deviceRepository, type DeviceRepository } from './devices.js';
 import { StoreError } from './errors.js';
 import { storeFiles, type StoreFiles } from './files.js';
@@ -43,6 +44,8 @@ export interface StoreOptions {
 
 export interface Store {
   readonly account: AccountRepository;
+  /** A new id for this device while it is unused (a device-id collision at first sign-in). */
+  readonly deviceIdChange: DeviceIdChange;
   readonly preKeys: PreKeyRepository;
   readonly signedPreKeys: SignedPreKeyRepository;
   readonly devices: DeviceRepository;
@@ -126,6 +129,7 @@ function assemble(db: Db, files: StoreFiles, lock: StoreLock, clock: () => numbe
 
   return {
     account,
+    deviceIdChange: deviceIdChange(db),
     preKeys,
     signedPreKeys,
     devices,

@@ -5,6 +5,8 @@ import {
   bundleElement,
   deviceListElement,
   encryptedElement,
+  MAX_DEVICES_PER_LIST,
+  MAX_LABEL_LENGTH,
   parseBundle,
   parseBundleItemId,
   parseDeviceList,
@@ -41,20 +43,23 @@ const bundleParts = {
 };
 const bundleXml = (over: Partial<typeof bundleParts> = {}) => validBundleXml(Object.values({ ...bundleParts, ...over }).join(''));
 
+const deviceList = (inner: string) => roundTrip(`<devices xmlns='urn:xmpp:omemo:2'>${inner}</devices>`);
+const deviceEntries = (ids: readonly number[]) => ids.map((id) => `<device id='${id}'/>`).join('');
+
 describe('device list codec', () => {
   it('round-trips hundreds of devices with labels through XML text', () => {
     const devices = Array.from({ length: 500 }, (_, i) => (i % 2 ? { id: 2 ** 31 - 1 - i, label: `Device <${i}> & "co"` } : { id: i + 1 }));
     const text = deviceListElement(devices).toString();
-    expect(parseDeviceList(roundTrip(text))).toEqual(devices);
+    expect(parseDeviceList(roundTrip(text))).toEqual({ devices, skipped: 0, labelsDropped: 0, overflow: 0 });
   });
 
-  it('keeps the first entry of a duplicated device id', () => {
-    const parsed = parseDeviceList(roundTrip("<devices xmlns='urn:xmpp:omemo:2'><device id='5' label='a'/><device id='5' label='b'/></devices>"));
-    expect(parsed).toEqual([{ id: 5, label: 'a' }]);
+  it('keeps the first entry of a duplicated device id and counts the repeat as skipped', () => {
+    const parsed = parseDeviceList(deviceList("<device id='5' label='a'/><device id='5' label='b'/>"));
+    expect(parsed).toEqual({ devices: [{ id: 5, label: 'a' }], skipped: 1, labelsDropped: 0, overflow: 0 });
   });
 
   it('accepts an empty list', () => {
-    expect(parseDeviceList(roundTrip("<devices xmlns='urn:xmpp:omemo:2'/>"))).toEqual([]);
+    expect(parseDeviceList(roundTrip("<devices xmlns='urn:xmpp:omemo:2'/>")).devices).toEqual([]);
   });
 
   it.each([
@@ -62,17 +67,61 @@ describe('device list codec', () => {
     ['id 2^31', "<device id='2147483648'/>"],
     ['negative id', "<device id='-1'/>"],
     ['non-decimal id', "<device id='0x10'/>"],
+    ['non-numeric id', "<device id='abc'/>"],
     ['leading zero', "<device id='007'/>"],
     ['missing id', '<device/>'],
+    ['empty id', "<device id=''/>"],
     ['id with spaces', "<device id=' 5'/>"],
-  ])('rejects a device with %s', (_, device) => {
-    expectMalformed(() => parseDeviceList(roundTrip(`<devices xmlns='urn:xmpp:omemo:2'>${device}</devices>`)));
+    ['fractional id', "<device id='5.5'/>"],
+  ])('skips a device with %s and keeps the devices around it', (_, device) => {
+    const parsed = parseDeviceList(deviceList(`<device id='3'/>${device}<device id='9' label='Phone'/>`));
+    expect(parsed).toEqual({ devices: [{ id: 3 }, { id: 9, label: 'Phone' }], skipped: 1, labelsDropped: 0, overflow: 0 });
   });
 
-  it('rejects the legacy OMEMO namespace and refuses to build invalid ids', () => {
+  it('keeps a device whose label is too long, without the label', () => {
+    const longest = 'x'.repeat(MAX_LABEL_LENGTH);
+    const parsed = parseDeviceList(deviceList(`<device id='3' label='${longest}y'/><device id='4' label='${longest}'/>`));
+    expect(parsed).toEqual({ devices: [{ id: 3 }, { id: 4, label: longest }], skipped: 0, labelsDropped: 1, overflow: 0 });
+  });
+
+  it('reads a list another client filled with bad entries as its usable devices, not as an error', () => {
+    const parsed = parseDeviceList(deviceList(`<device id='0'/><device id='abc' label='x'/><device id='77' label='${'L'.repeat(1000)}'/><device id='78'/>`));
+    expect(parsed).toEqual({ devices: [{ id: 77 }, { id: 78 }], skipped: 2, labelsDropped: 1, overflow: 0 });
+    expect(parseDeviceList(deviceList("<device id='0'/><device/>"))).toEqual({ devices: [], skipped: 2, labelsDropped: 0, overflow: 0 });
+  });
+
+  it('ignores children that are not OMEMO:2 devices', () => {
+    const parsed = parseDeviceList(deviceList("<device xmlns='urn:example' id='1'/><note/><device id='2'/>"));
+    expect(parsed).toEqual({ devices: [{ id: 2 }], skipped: 0, labelsDropped: 0, overflow: 0 });
+  });
+
+  it('keeps the first MAX_DEVICES_PER_LIST devices of a longer list and counts the rest as overflow', () => {
+    const ids = Array.from({ length: MAX_DEVICES_PER_LIST + 6 }, (_, i) => i + 1);
+    const parsed = parseDeviceList(deviceList(deviceEntries(ids)));
+    expect(parsed.devices.map((d) => d.id)).toEqual(ids.slice(0, MAX_DEVICES_PER_LIST));
+    expect(parsed.overflow).toBe(6);
+  });
+
+  it('keeps the device named by keepId in a list longer than the cap, giving up the last place under it', () => {
+    const ids = Array.from({ length: MAX_DEVICES_PER_LIST + 6 }, (_, i) => i + 1);
+    const own = ids[ids.length - 1]!;
+    const parsed = parseDeviceList(deviceList(deviceEntries(ids)), { keepId: own });
+    expect(parsed.devices).toHaveLength(MAX_DEVICES_PER_LIST);
+    expect(parsed.devices.map((d) => d.id)).toEqual([...ids.slice(0, MAX_DEVICES_PER_LIST - 1), own]);
+    expect(parsed.overflow).toBe(6);
+    // Within the cap, or absent, keepId changes nothing.
+    expect(parseDeviceList(deviceList(deviceEntries(ids)), { keepId: 2 })).toEqual(parseDeviceList(deviceList(deviceEntries(ids))));
+    expect(parseDeviceList(deviceList(deviceEntries([1, 2])), { keepId: 99 }).devices).toEqual([{ id: 1 }, { id: 2 }]);
+  });
+
+  it('rejects what is no OMEMO:2 device list at all, and refuses to build invalid lists', () => {
     expectMalformed(() => parseDeviceList(roundTrip("<list xmlns='eu.siacs.conversations.axolotl'><device id='1'/></list>")));
+    expectMalformed(() => parseDeviceList(roundTrip("<list xmlns='urn:xmpp:omemo:2'><device id='1'/></list>")));
+    expectMalformed(() => parseDeviceList(roundTrip("<devices xmlns='urn:xmpp:omemo:1'><device id='1'/></devices>")));
+    expectMalformed(() => parseDeviceList(undefined));
     expectMalformed(() => deviceListElement([{ id: 0 }]));
     expectMalformed(() => deviceListElement([{ id: 1 }, { id: 1 }]));
+    expectMalformed(() => deviceListElement([{ id: 1, label: 'x'.repeat(MAX_LABEL_LENGTH + 1) }]));
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * XML ↔ data for the three OMEMO:2 elements (XEP-0384 v0.8 §5.3): the device list, the
- * bundle, and `<encrypted>`. Parsing is strict: anything malformed is an
- * XmppError('malformed') whose message names the element, never its key material.
+ * bundle, and `<encrypted>`. Parsing is strict — anything malformed is an XmppError('malformed')
+ * whose message names the element, never its key material — except for the entries of a
+ * device list, which several clients share (parseDeviceList).
  */
 import type { Element } from '@xmpp/xml';
 import type { Bundle, EncryptedKey, EncryptedMessage } from '../protocol/types.js';
@@ -73,19 +74,62 @@ export function deviceListElement(devices: readonly DeviceListEntry[]): Element 
   );
 }
 
-/** `<devices xmlns='urn:xmpp:omemo:2'>`. Duplicate ids keep their first entry. */
-export function parseDeviceList(el: Element | undefined): DeviceListEntry[] {
-  const devices = expectElement(el, 'devices', NS_OMEMO2);
-  const entries = devices.getChildren('device', NS_OMEMO2);
-  if (entries.length > MAX_DEVICES_PER_LIST) throw malformed('the device list is too long');
-  const byId = new Map<number, DeviceListEntry>();
-  for (const device of entries) {
-    const id = intAttr(device, 'id', MIN_DEVICE_ID, MAX_DEVICE_ID);
-    const label = device.attrs.label;
-    if (label !== undefined && label.length > MAX_LABEL_LENGTH) throw malformed('device label is too long');
-    if (!byId.has(id)) byId.set(id, label ? { id, label } : { id });
+/** What parsing a device list kept, and how much of it had to be left out (for a log line). */
+export interface ParsedDeviceList {
+  readonly devices: DeviceListEntry[];
+  /** Entries left out: id missing, not a decimal number or outside 1..2^31-1, or a repeated id. */
+  readonly skipped: number;
+  /** Devices kept without their label, which was unusable (longer than MAX_LABEL_LENGTH). */
+  readonly labelsDropped: number;
+  /** Valid devices left out because the list is longer than MAX_DEVICES_PER_LIST. */
+  readonly overflow: number;
+}
+
+export interface ParseDeviceListOptions {
+  /**
+   * A device kept even when the list is longer than the cap, in place of the last one
+   * that would have fit: our own device, when reading our own account's list.
+   */
+  readonly keepId?: number;
+}
+
+/** The entry's device id, or undefined when it is unusable. */
+function entryId(device: Element): number | undefined {
+  try {
+    return intAttr(device, 'id', MIN_DEVICE_ID, MAX_DEVICE_ID);
+  } catch {
+    return undefined;
   }
-  return [...byId.values()];
+}
+
+/**
+ * `<devices xmlns='urn:xmpp:omemo:2'>`, read entry by entry: the list is written by every
+ * client of the account, so one entry another client got wrong must cost that entry, not
+ * the list (XEP-0384 §5.3.1 — a client that drops the list would republish it without the
+ * other devices). Unusable ids are skipped, an unusable label is dropped from a device that
+ * is kept, a repeated id keeps its first entry, and at most MAX_DEVICES_PER_LIST devices are
+ * kept. Only an element that is no device list at all is an XmppError('malformed').
+ */
+export function parseDeviceList(el: Element | undefined, options: ParseDeviceListOptions = {}): ParsedDeviceList {
+  const list = expectElement(el, 'devices', NS_OMEMO2);
+  const byId = new Map<number, DeviceListEntry>();
+  let skipped = 0;
+  let labelsDropped = 0;
+  for (const device of list.getChildren('device', NS_OMEMO2)) {
+    const id = entryId(device);
+    if (id === undefined || byId.has(id)) {
+      skipped += 1;
+      continue;
+    }
+    const label = device.attrs.label;
+    if (label !== undefined && label.length > MAX_LABEL_LENGTH) labelsDropped += 1;
+    byId.set(id, label && label.length <= MAX_LABEL_LENGTH ? { id, label } : { id });
+  }
+  const all = [...byId.values()];
+  let devices = all.slice(0, MAX_DEVICES_PER_LIST);
+  const kept = options.keepId === undefined ? undefined : byId.get(options.keepId);
+  if (kept && !devices.includes(kept)) devices = [...devices.slice(0, MAX_DEVICES_PER_LIST - 1), kept];
+  return { devices, skipped, labelsDropped, overflow: all.length - devices.length };
 }
 
 // ── bundle ───────────────────────────────────────────────────────────────────

@@ -14,6 +14,8 @@ import {
   parseBundleItemId,
   parseDeviceList,
   type DeviceListEntry,
+  type ParsedDeviceList,
+  type ParseDeviceListOptions,
 } from './omemo2-elements.js';
 import { fetchItems, notifyFeature, onPepEvent, publish, type NodeConfig, type PepConnection, type PublishResult } from './pep.js';
 
@@ -33,11 +35,21 @@ export function publishBundle(conn: PepConnection, bundle: Bundle): Promise<Publ
   return publish(conn, { node: NODE_BUNDLES, itemId: String(bundle.deviceId), payload: bundleElement(bundle), options: BUNDLES_NODE_CONFIG });
 }
 
-/** The device list of `jid` (ours when omitted); [] when none is published. */
-export async function fetchDeviceList(conn: PepConnection, jid?: string): Promise<DeviceListEntry[]> {
+const NOTHING_PUBLISHED: ParsedDeviceList = { devices: [], skipped: 0, labelsDropped: 0, overflow: 0 };
+
+/**
+ * The device list of `jid` (ours when omitted) with what parsing left out (parseDeviceList);
+ * no devices when none is published.
+ */
+export async function fetchParsedDeviceList(conn: PepConnection, jid?: string, options: ParseDeviceListOptions = {}): Promise<ParsedDeviceList> {
   const items = await fetchItems(conn, { node: NODE_DEVICES, itemIds: [DEVICE_LIST_ITEM_ID], ...(jid ? { jid } : {}) });
   const current = items.find((i) => i.id === DEVICE_LIST_ITEM_ID) ?? items[0];
-  return current ? parseDeviceList(current.payload) : [];
+  return current ? parseDeviceList(current.payload, options) : NOTHING_PUBLISHED;
+}
+
+/** The usable devices in the device list of `jid` (ours when omitted); [] when none is published. */
+export async function fetchDeviceList(conn: PepConnection, jid?: string): Promise<DeviceListEntry[]> {
+  return (await fetchParsedDeviceList(conn, jid)).devices;
 }
 
 /** The bundle of one device; undefined when that device published none. */
@@ -55,8 +67,9 @@ export interface DeviceListUpdate {
 }
 
 /**
- * Device-list notifications. A malformed list is reported through `onMalformed` (and
- * otherwise ignored) so one bad publisher cannot break the handler.
+ * Device-list notifications, with the usable entries of each list. A payload that is no
+ * device list at all is reported through `onMalformed` (and otherwise ignored) so one bad
+ * publisher cannot break the handler.
  */
 export function onDeviceListUpdate(
   conn: PepConnection,
@@ -68,7 +81,7 @@ export function onDeviceListUpdate(
     if (!current) return;
     let devices: DeviceListEntry[];
     try {
-      devices = parseDeviceList(current.payload);
+      devices = parseDeviceList(current.payload).devices;
     } catch (error) {
       if (error instanceof XmppError) return onMalformed(event.from, error);
       throw error;
