@@ -4,7 +4,6 @@
  * a contact stays reachable — and a new device whose random id is already taken in the
  * account moves to another id instead of overwriting the other device's bundle.
  */
-import { readFileSync } from 'node:fs';
 import type { Element } from '@xmpp/xml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultBackend } from '../../electron/engine/crypto/backend/index.js';
@@ -19,7 +18,7 @@ import { DEVICES_NODE_CONFIG, fetchBundle, fetchDeviceList, publishBundle, publi
 import { fetchItems, publish } from '../../electron/engine/xmpp/pep.js';
 import { xml } from '../../electron/engine/xmpp/xml.js';
 import type { ProsodyServer } from '../../scripts/prosody/launcher.js';
-import { openOrCreateStore, startClient, startServer, tempDirs, waitFor, type Account, type Client } from './helpers.js';
+import { connectionFor, openOrCreateStore, startClient, startServer, tempDirs, waitFor, type Account, type Client } from './helpers.js';
 
 const ALICE: Account = { user: 'alice', password: 'alice-Secret-1' };
 const BOB: Account = { user: 'bob', password: 'bob-Secret-2' };
@@ -45,17 +44,7 @@ afterAll(async () => {
 
 const jid = (account: Account): string => `${account.user}@${server.domain}`;
 
-function connectionOf(account: Account): XmppConnection {
-  return new XmppConnection({
-    jid: jid(account),
-    password: account.password,
-    host: server.host,
-    port: server.port,
-    ca: readFileSync(server.caFile),
-    connectTimeoutMs: 10_000,
-    reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 },
-  });
-}
+const connectionOf = (account: Account): XmppConnection => connectionFor(server, account);
 
 /** Another OMEMO client of `account`, speaking raw XMPP. */
 async function foreignClient(account: Account): Promise<XmppConnection> {
@@ -120,9 +109,7 @@ async function failedSignIn(account: Account, dir: string): Promise<{ error: unk
     );
     return { error, deviceId: engine.deviceId, storedId: store.account.get()?.deviceId };
   } finally {
-    // stop() after a failed start rejects with the start's error before disconnecting.
-    await engine.stop().catch(() => undefined);
-    await connection.disconnect();
+    await engine.stop();
     store.close();
   }
 }

@@ -49,6 +49,7 @@ export interface Client {
   readonly engine: MessagingEngine;
   readonly store: Store;
   readonly connection: XmppConnection;
+  readonly transport: XmppTransport;
   readonly received: ReceivedMessage[];
   readonly log: string[];
   stop(): Promise<void>;
@@ -58,29 +59,40 @@ export interface ClientOptions {
   readonly port?: number;
   readonly preKeyCount?: number;
   readonly catchUp?: EngineOptions['catchUp'];
+  readonly signedPreKey?: EngineOptions['signedPreKey'];
+  /** The engine's clock (default Date.now). */
+  readonly now?: () => number;
   /** Sees every message as it is stored, from the very start of sign-in. */
   readonly onMessage?: (message: ReceivedMessage) => void;
+}
+
+/** A connection for `account` that trusts the test server's CA and reconnects quickly. */
+export function connectionFor(server: ProsodyServer, account: Account, port = server.port): XmppConnection {
+  return new XmppConnection({
+    jid: jidOf(server, account),
+    password: account.password,
+    host: server.host,
+    port,
+    ca: readFileSync(server.caFile),
+    connectTimeoutMs: 10_000,
+    reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 },
+  });
 }
 
 /** A started engine for `account` on the store in `dir` (created on first use). */
 export async function startClient(server: ProsodyServer, account: Account, dir: string, options: ClientOptions = {}): Promise<Client> {
   const store = await openOrCreateStore(dir);
-  const connection = new XmppConnection({
-    jid: jidOf(server, account),
-    password: account.password,
-    host: server.host,
-    port: options.port ?? server.port,
-    ca: readFileSync(server.caFile),
-    connectTimeoutMs: 10_000,
-    reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 },
-  });
+  const connection = connectionFor(server, account, options.port);
+  const transport = new XmppTransport(connection);
   const log: string[] = [];
   const engine = new MessagingEngine({
     store,
-    transport: new XmppTransport(connection),
+    transport,
     log: (line) => log.push(line),
     ...(options.preKeyCount !== undefined ? { preKeyCount: options.preKeyCount } : {}),
     ...(options.catchUp !== undefined ? { catchUp: options.catchUp } : {}),
+    ...(options.signedPreKey !== undefined ? { signedPreKey: options.signedPreKey } : {}),
+    ...(options.now !== undefined ? { now: options.now } : {}),
   });
   const received: ReceivedMessage[] = [];
   engine.on('message', (m) => {
@@ -97,6 +109,7 @@ export async function startClient(server: ProsodyServer, account: Account, dir: 
     engine,
     store,
     connection,
+    transport,
     received,
     log,
     async stop() {

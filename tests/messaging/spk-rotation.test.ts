@@ -7,15 +7,12 @@
  * All engines share one injected clock, moved forward by days: the XEP-0420 time affix of a
  * live message is checked against the receiver's clock, so sender and receiver must agree.
  */
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProsodyServer } from '../../scripts/prosody/launcher.js';
-import { MessagingEngine, XmppTransport, type ReceivedMessage } from '../../electron/engine/messaging/index.js';
-import type { SignedPreKeyRotationOptions } from '../../electron/engine/messaging/signed-pre-key-rotation.js';
+import type { ReceivedMessage, SignedPreKeyRotationOptions } from '../../electron/engine/messaging/index.js';
 import { decodeSessionRecord, type DeviceAddress } from '../../electron/engine/protocol/index.js';
-import { XmppConnection } from '../../electron/engine/xmpp/connection.js';
 import { fetchBundle } from '../../electron/engine/xmpp/omemo2-pep.js';
-import { ALICE, BOB, CAROL, jidOf, nextEvent, openOrCreateStore, useServer, waitFor, type Account, type Client } from './helpers.js';
+import { ALICE, BOB, CAROL, jidOf, nextEvent, startClient, useServer, waitFor, type Account, type Client } from './helpers.js';
 
 const context = useServer();
 const { dirs, clients } = context;
@@ -32,45 +29,9 @@ const BOB_SIGNED_PRE_KEY: SignedPreKeyRotationOptions = { gracePeriodMs: DAY };
 const clock = { offsetMs: 0 };
 const now = (): number => Date.now() + clock.offsetMs;
 
-interface ClockedClient extends Client {
-  readonly transport: XmppTransport;
-}
-
 /** startClient (helpers.ts) on the shared clock, with signed pre-key options. */
-async function startClocked(account: Account, dir: string, signedPreKey?: SignedPreKeyRotationOptions): Promise<ClockedClient> {
-  const store = await openOrCreateStore(dir);
-  const connection = new XmppConnection({
-    jid: jidOf(server, account),
-    password: account.password,
-    host: server.host,
-    port: server.port,
-    ca: readFileSync(server.caFile),
-    connectTimeoutMs: 10_000,
-    reconnect: { initialDelayMs: 100, maxDelayMs: 1_000 },
-  });
-  const transport = new XmppTransport(connection);
-  const log: string[] = [];
-  const engine = new MessagingEngine({ store, transport, now, log: (line) => log.push(line), preKeyCount: 30, ...(signedPreKey ? { signedPreKey } : {}) });
-  const received: ReceivedMessage[] = [];
-  engine.on('message', (m) => received.push(m));
-  try {
-    await engine.start();
-  } catch (error) {
-    store.close();
-    throw error;
-  }
-  const client: ClockedClient = {
-    engine,
-    store,
-    connection,
-    transport,
-    received,
-    log,
-    async stop() {
-      await engine.stop().catch(() => undefined);
-      store.close();
-    },
-  };
+async function startClocked(account: Account, dir: string, signedPreKey?: SignedPreKeyRotationOptions): Promise<Client> {
+  const client = await startClient(server, account, dir, { now, preKeyCount: 30, ...(signedPreKey ? { signedPreKey } : {}) });
   clients.push(client);
   return client;
 }

@@ -1,5 +1,6 @@
 /** The messaging layer's entry point: the engine, its transport interface and events. */
 export { MessagingEngine, type EngineOptions } from './engine.js';
+export type { SignedPreKeyRotationOptions } from './signed-pre-key-rotation.js';
 export { MessagingError, isMessagingError, type MessagingErrorCode } from './errors.js';
 export type * from './events.js';
 export type { SendOptions, SentMessage } from './outgoing.js';
