@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProsodyServer } from '../../scripts/prosody/launcher.js';
-import { ALICE, BOB, jidOf, startClient, useServer, waitFor, type Client } from './helpers.js';
+import { ALICE, BOB, CAROL, jidOf, startClient, useServer, waitFor, type Client } from './helpers.js';
 
 const context = useServer();
 const { dirs, clients } = context;
@@ -77,5 +77,27 @@ describe('two Parley accounts through the engine against Prosody', () => {
     expect(again.received[0]).toMatchObject({ body: 'while you were away', via: 'archive' });
     expect(again.engine.history(jidOf(server, ALICE)).filter((m) => m.id === sent.id)).toHaveLength(1);
     await waitFor(() => alice.store.messages.get(sent.id)?.state === 'delivered', 15_000, 'receipt after catch-up');
+  });
+
+  it('keeps two accounts talking after both sent their first message at the same moment', async () => {
+    // Crossed key exchanges: each device replaces its own new session with the one the other
+    // built, and the other keeps sending on the one it replaced (session-record.ts).
+    const carol = await startClient(server, CAROL, dirs.make('carol'));
+    const dave = await startClient(server, BOB, dirs.make('bob-second-device'));
+    clients.push(carol, dave);
+    const carolJid = jidOf(server, CAROL);
+    const bobJid = jidOf(server, BOB);
+    const problems: string[] = [];
+    for (const c of [carol, dave]) c.engine.on('undecryptable', (m) => problems.push(m.reason));
+    await Promise.all([carol.engine.send(bobJid, 'carol first'), dave.engine.send(carolJid, 'bob first')]);
+    await waitFor(() => dave.received.some((m) => m.body === 'carol first') && carol.received.some((m) => m.body === 'bob first'), 15_000, 'first messages');
+    for (const round of [2, 3]) {
+      await carol.engine.send(bobJid, `carol ${round}`);
+      await dave.engine.send(carolJid, `bob ${round}`);
+      await waitFor(() => dave.received.some((m) => m.body === `carol ${round}`) && carol.received.some((m) => m.body === `bob ${round}`), 15_000, `round ${round}`);
+    }
+    expect(carol.received.filter((m) => m.from === bobJid && m.device === dave.engine.deviceId).map((m) => m.body)).toEqual(['bob first', 'bob 2', 'bob 3']);
+    expect(dave.received.filter((m) => m.from === carolJid).map((m) => m.body)).toEqual(['carol first', 'carol 2', 'carol 3']);
+    expect(problems).toEqual([]);
   });
 });

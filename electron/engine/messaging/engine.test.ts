@@ -158,6 +158,24 @@ describe('MessagingEngine on an in-memory network', () => {
     expect(received[0]).toMatchObject({ body: 'after the retry', from: BOB });
   });
 
+  it('keeps two accounts talking when both send the first message at once (crossed key exchanges)', async () => {
+    const alice = await peer(ALICE, 'alice');
+    const bob = await peer(BOB, 'bob');
+    const undecryptable: string[] = [];
+    alice.engine.on('undecryptable', (m) => undecryptable.push(m.reason));
+    bob.engine.on('undecryptable', (m) => undecryptable.push(m.reason));
+    await Promise.all([alice.engine.send(BOB, 'a1'), bob.engine.send(ALICE, 'b1')]);
+    await until(() => alice.received.length === 1 && bob.received.length === 1, 'first messages');
+    for (const round of [2, 3]) {
+      await alice.engine.send(BOB, `a${round}`);
+      await bob.engine.send(ALICE, `b${round}`);
+      await until(() => alice.received.length === round && bob.received.length === round, `round ${round}`);
+    }
+    expect(bob.received.map((m) => m.body)).toEqual(['a1', 'a2', 'a3']);
+    expect(alice.received.map((m) => m.body)).toEqual(['b1', 'b2', 'b3']);
+    expect(undecryptable).toEqual([]);
+  });
+
   it('records a message whose envelope names another recipient as undecryptable (affix-mismatch)', async () => {
     const alice = await peer(ALICE, 'alice');
     const bob = await peer(BOB, 'bob');

@@ -1,7 +1,7 @@
 /**
  * Decrypting from a device (XEP-0384 §4.5, §5.6). A key exchange builds a passive session, or
  * continues the one it already built (the initiator repeats it until we answer, XEP-0384 §6);
- * a plain message continues the existing session. Nothing is stored until both the ratchet
+ * a plain message continues the existing session, or the one it replaced (session-record.ts). Nothing is stored until both the ratchet
  * message and the payload authenticated: a forged or corrupted message changes no state.
  */
 import { equalBytes, wipe } from '../crypto/bytes.js';
@@ -11,7 +11,7 @@ import type { KeyExchangeHeader } from '../crypto/wire/wire-format.js';
 import { x3dhPassive } from '../crypto/x3dh.js';
 import { ratchetParamsOf, requireOwnIdentity, type ProtocolContext } from './context.js';
 import { assertKnownIdentity, rememberIdentity } from './identity-check.js';
-import { afterReceiving, newPassiveRecord, type SessionRecord } from './session-record.js';
+import { afterReceiving, newPassiveRecord, replacing, type SessionRecord } from './session-record.js';
 import { responseTo, type SessionResponse } from './session-rules.js';
 import { loadSessionRecord, saveSessionRecord } from './session-storage.js';
 import type { DeviceAddress, OwnIdentity } from './store.js';
@@ -54,28 +54,59 @@ function openKeyExchange(ctx: ProtocolContext, own: OwnIdentity, sender: DeviceA
   const header = headerOf(kex);
   assertKnownIdentity(ctx.store, sender, header.ik);
   const existing = loadSessionRecord(ctx.store, sender);
-  if (existing && existing.initiation === 'passive' && sameKeyExchange(existing.keyExchange, header)) {
-    const { state, plaintext } = ratchetDecrypt(params, existing.ratchet, kex.message);
-    return { record: afterReceiving(existing, state), keyMaterial: plaintext, newSession: false };
+  // The initiator repeats its key exchange until we answer: continue the session it built,
+  // current or the one a later session replaced (two devices that started at once).
+  const built = [existing, existing?.previous].find((r) => r?.initiation === 'passive' && sameKeyExchange(r.keyExchange, header));
+  if (existing && built) {
+    const { state, plaintext } = ratchetDecrypt(params, built.ratchet, kex.message);
+    const record = afterReceiving(built, state);
+    return { record: built === existing ? record : afterPreviousUsed(existing, record), keyMaterial: plaintext, newSession: false };
   }
-  // A different key exchange replaces whatever session we had (XEP-0384 §5.6).
+  // A different key exchange starts a new session (XEP-0384 §5.6); the one it replaces stays
+  // as the previous session for what the peer still sends on it.
   const agreement = x3dhPassive(ctx.wire, ctx.backend, own, header, ctx.store);
   const ratchet = initPassiveRatchet(params, agreement.sharedSecret, agreement.signedPreKey, agreement.associatedData);
   wipe(agreement.sharedSecret);
   const { state, plaintext } = ratchetDecrypt(params, ratchet, kex.message);
   return {
-    record: newPassiveRecord(state, header, ctx.now()),
+    record: replacing(newPassiveRecord(state, header, ctx.now()), existing),
     keyMaterial: plaintext,
     newSession: true,
     usedPreKeyId: agreement.preKeyId,
   };
 }
 
+/**
+ * The previous session opened a message: it becomes current again (the peer is on it) — unless
+ * the current one is a session we started that the peer has not answered yet (a reset, or a
+ * session built over an existing one): that one must reach the peer, so it stays current.
+ */
+function afterPreviousUsed(existing: SessionRecord, used: SessionRecord): SessionRecord {
+  return existing.initiation === 'active' && existing.awaitingAnswer ? { ...existing, previous: used } : replacing(used, existing);
+}
+
+/**
+ * A message on the current session, or else on the one it replaced (afterPreviousUsed). When
+ * neither opens it, the current session's error is the one thrown.
+ */
 function openMessage(ctx: ProtocolContext, sender: DeviceAddress, data: Uint8Array): Opened {
   const existing = loadSessionRecord(ctx.store, sender);
   if (!existing) throw new CryptoError('no-session', `no session with device ${sender.deviceId} of ${sender.jid}`);
-  const { state, plaintext } = ratchetDecrypt(ratchetParamsOf(ctx), existing.ratchet, data);
-  return { record: afterReceiving(existing, state), keyMaterial: plaintext, newSession: false };
+  const params = ratchetParamsOf(ctx);
+  try {
+    const { state, plaintext } = ratchetDecrypt(params, existing.ratchet, data);
+    return { record: afterReceiving(existing, state), keyMaterial: plaintext, newSession: false };
+  } catch (error) {
+    const { previous } = existing;
+    if (previous === undefined || !(error instanceof CryptoError)) throw error;
+    let opened;
+    try {
+      opened = ratchetDecrypt(params, previous.ratchet, data);
+    } catch {
+      throw error;
+    }
+    return { record: afterPreviousUsed(existing, afterReceiving(previous, opened.state)), keyMaterial: opened.plaintext, newSession: false };
+  }
 }
 
 function openPayload(ctx: ProtocolContext, keyMaterial: Uint8Array, payload: Uint8Array | null): Uint8Array | null {

@@ -10,14 +10,15 @@ import { initActiveRatchet } from '../crypto/ratchet/index.js';
 import { x3dhActive } from '../crypto/x3dh.js';
 import { ratchetParamsOf, requireOwnIdentity, type ProtocolContext } from './context.js';
 import { assertKnownIdentity, rememberIdentity } from './identity-check.js';
-import { newActiveRecord } from './session-record.js';
-import { saveSessionRecord } from './session-storage.js';
+import { newActiveRecord, replacing } from './session-record.js';
+import { loadSessionRecord, saveSessionRecord } from './session-storage.js';
 import type { DeviceAddress } from './store.js';
 import type { Bundle } from './types.js';
 
 /**
- * Builds (or replaces) the session with `address` from its bundle. Throws
- * CryptoError 'invalid-bundle' | 'bad-signature' | 'identity-changed' and then stores nothing.
+ * Builds (or replaces) the session with `address` from its bundle; a replaced session stays
+ * as the previous one, for what the peer still sends on it. Throws CryptoError
+ * 'invalid-bundle' | 'bad-signature' | 'identity-changed' and then stores nothing.
  */
 export function buildSession(ctx: ProtocolContext, address: DeviceAddress, bundle: Bundle): void {
   const own = requireOwnIdentity(ctx);
@@ -35,7 +36,8 @@ export function buildSession(ctx: ProtocolContext, address: DeviceAddress, bundl
   );
   wipe(agreement.sharedSecret);
   rememberIdentity(ctx.store, address, bundle.identityKey);
-  saveSessionRecord(ctx.store, address, newActiveRecord(ratchet, agreement.header, bundle.identityKey.slice(), ctx.now()));
+  const session = newActiveRecord(ratchet, agreement.header, bundle.identityKey.slice(), ctx.now());
+  saveSessionRecord(ctx.store, address, replacing(session, loadSessionRecord(ctx.store, address)));
 }
 
 /**

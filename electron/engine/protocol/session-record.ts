@@ -1,6 +1,14 @@
 /**
  * What we keep per remote device: the Double Ratchet state plus what the session rules need
  * (XEP-0384 §6). Plain immutable data; the transitions return new records.
+ *
+ * A record also keeps the session it replaced, one deep. Two devices that start sessions with
+ * each other at the same moment each replace their own session with the one the other's key
+ * exchange built, and each then keeps receiving messages on the session it replaced; a
+ * manual reset leaves the peer's in-flight messages on the old session. Decrypting tries the
+ * current session first and the replaced one second, and whichever session a message arrives
+ * on becomes current, so both sides keep decrypting everything (the approach libsignal takes
+ * with its archived session states).
  */
 import type { RatchetState } from '../crypto/ratchet/index.js';
 import type { KeyExchangeHeader } from '../crypto/wire/wire-format.js';
@@ -26,7 +34,20 @@ export interface SessionRecord {
   /** The peer's identity key (wire form) the session was built with. */
   readonly peerIdentityKey: Uint8Array;
   readonly createdAt: number;
+  /** The session this one replaced, kept to decrypt what the peer still sends on it; never itself has one. */
+  readonly previous?: SessionRecord;
 }
+
+/** `record` without the session it replaced. */
+export function withoutPrevious(record: SessionRecord): SessionRecord {
+  if (record.previous === undefined) return record;
+  const { previous: _previous, ...rest } = record;
+  return rest;
+}
+
+/** `next` becomes current; `replaced` (if any) is kept as its previous session, dropping an older one. */
+export const replacing = (next: SessionRecord, replaced: SessionRecord | undefined): SessionRecord =>
+  replaced === undefined ? withoutPrevious(next) : { ...withoutPrevious(next), previous: withoutPrevious(replaced) };
 
 export function newActiveRecord(
   ratchet: RatchetState,
