@@ -51,9 +51,12 @@ export class DeviceDirectory {
    */
   async publishOwnDevice(): Promise<void> {
     const { ctx } = this;
+    // Asked together with the list, so the check costs no round trip of its own at sign-in.
+    const taken = this.#ownIdTakenByAnother();
+    taken.catch(() => undefined); // awaited below only when our id is listed
     const list = await this.#fetchParsed(ctx.jid);
     const current = list.devices;
-    if (current.some((e) => e.id === ctx.deviceId) && (await this.#ownIdTakenByAnother())) {
+    if (current.some((e) => e.id === ctx.deviceId) && (await taken)) {
       const previous = ctx.deviceId;
       resolveDeviceIdCollision(ctx, new Set(current.map((e) => e.id)));
       ctx.log(`device-id-collision previous=${previous} device=${ctx.deviceId}`);
