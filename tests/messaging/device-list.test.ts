@@ -13,8 +13,8 @@ import { createDevice, getOwnBundle } from '../../electron/engine/protocol/index
 import { MemoryProtocolStore } from '../../electron/engine/protocol/memory-store.js';
 import type { Bundle } from '../../electron/engine/protocol/types.js';
 import { XmppConnection } from '../../electron/engine/xmpp/connection.js';
-import { DEVICE_LIST_ITEM_ID, MAX_DEVICES_PER_LIST, NODE_DEVICES, NS_OMEMO2 } from '../../electron/engine/xmpp/omemo2-elements.js';
-import { DEVICES_NODE_CONFIG, fetchBundle, fetchDeviceList, publishBundle, publishDeviceList } from '../../electron/engine/xmpp/omemo2-pep.js';
+import { DEVICE_LIST_ITEM_ID, MAX_DEVICES_PER_LIST, NODE_BUNDLES, NODE_DEVICES, NS_OMEMO2 } from '../../electron/engine/xmpp/omemo2-elements.js';
+import { BUNDLES_NODE_CONFIG, DEVICES_NODE_CONFIG, fetchBundle, fetchDeviceList, publishBundle, publishDeviceList } from '../../electron/engine/xmpp/omemo2-pep.js';
 import { fetchItems, publish } from '../../electron/engine/xmpp/pep.js';
 import { xml } from '../../electron/engine/xmpp/xml.js';
 import type { ProsodyServer } from '../../scripts/prosody/launcher.js';
@@ -26,6 +26,7 @@ const CAROL: Account = { user: 'carol', password: 'carol-Secret-3' };
 const DAVE: Account = { user: 'dave', password: 'dave-Secret-4' };
 const ERIN: Account = { user: 'erin', password: 'erin-Secret-5' };
 const FRANK: Account = { user: 'frank', password: 'frank-Secret-6' };
+const GRACE: Account = { user: 'grace', password: 'grace-Secret-7' };
 
 let server: ProsodyServer;
 const dirs = tempDirs();
@@ -33,7 +34,7 @@ const clients: Client[] = [];
 const foreign: XmppConnection[] = [];
 
 beforeAll(async () => {
-  server = await startServer([ALICE, BOB, CAROL, DAVE, ERIN, FRANK]);
+  server = await startServer([ALICE, BOB, CAROL, DAVE, ERIN, FRANK, GRACE]);
 });
 afterAll(async () => {
   for (const c of clients) await c.stop();
@@ -244,5 +245,26 @@ describe('device-id collisions within the account', () => {
     expect(deviceId).toBe(erinId);
     expect(storedId).toBe(erinId);
     expect((await fetchBundle(other, jid(ERIN), erinId))?.identityKey).toEqual(otherBundle.identityKey);
+  });
+
+  it('writes its bundle over what is no bundle under the id of a used device, and signs in', async () => {
+    const dir = dirs.make('grace');
+    const grace = await startClient(server, GRACE, dir);
+    const graceId = grace.engine.deviceId;
+    const bob = await bobClient();
+    const toGrace = await bob.engine.send(jid(GRACE), 'grace has a session now');
+    await waitFor(() => grace.received.some((m) => m.id === toGrace.id), 15_000, 'grace receives');
+    await grace.stop();
+
+    const other = await foreignClient(GRACE);
+    const ours = (await fetchBundle(other, jid(GRACE), graceId))!;
+    const junk = xml('bundle', { xmlns: NS_OMEMO2 }, xml('spk', { id: '1' }, 'not a key'));
+    await publish(other, { node: NODE_BUNDLES, itemId: String(graceId), payload: junk, options: BUNDLES_NODE_CONFIG });
+    await expect(fetchBundle(other, jid(GRACE), graceId)).rejects.toMatchObject({ code: 'malformed' });
+
+    const again = await startClient(server, GRACE, dir);
+    clients.push(again);
+    expect(again.engine.deviceId).toBe(graceId);
+    expect((await fetchBundle(other, jid(GRACE), graceId))?.identityKey).toEqual(ours.identityKey);
   });
 });

@@ -232,8 +232,9 @@ export class DeviceDirectory {
   }
 
   /**
-   * Whether the bundle published under our device id carries another identity key (or is
-   * not even a bundle): then another device of the account has our id.
+   * Whether the bundle published under our device id carries another identity key: then
+   * another device of the account has our id. What is not even a bundle counts only while our
+   * device is unused.
    */
   async #ownIdTakenByAnother(): Promise<boolean> {
     const { ctx } = this;
@@ -242,7 +243,9 @@ export class DeviceDirectory {
       published = await fetchBundle(ctx.transport, ctx.jid, ctx.deviceId);
     } catch (error) {
       if (!isXmppError(error, 'malformed')) throw error;
-      return true;
+      // No bundle at all, so no other device's keys to protect: a device that was never used
+      // still moves out of the way, a used one (known to others by this id) writes its own over it.
+      return !ctx.store.deviceIdChange.isUsed();
     }
     return published !== undefined && !equalBytes(published.identityKey, getOwnBundle(ctx.protocol).identityKey);
   }
