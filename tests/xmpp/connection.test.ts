@@ -142,4 +142,23 @@ describe('XmppConnection against Prosody', () => {
     expect(new Set([...acked, ...unacked])).toEqual(new Set(ids));
     await alice.disconnect();
   });
+
+  it('rejects a pending IQ as soon as a connection that does not reconnect is lost, not at its timeout', async () => {
+    const alice = connectionFor(server, ALICE, { reconnect: false });
+    await alice.connect();
+    process.kill(server.pid!, 'SIGSTOP'); // the server takes the IQ but never answers
+    try {
+      const pending = alice.iq('get', xml('ping', { xmlns: 'urn:xmpp:ping' }), { to: server.domain, timeoutMs: 120_000 }).then(
+        () => 'answered',
+        (e: unknown) => e,
+      );
+      const lost = waitForState(alice, 'error');
+      await server.kill();
+      await lost;
+      expect(isXmppError(await pending, 'not-connected')).toBe(true);
+    } finally {
+      await server.restart();
+    }
+    await alice.disconnect();
+  });
 });

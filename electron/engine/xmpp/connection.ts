@@ -260,16 +260,21 @@ export class XmppConnection {
     if (this.#status.state !== 'online' || !this.#wanted) return;
     const streamError = this.#streamError;
     if (streamError && !isRetryable(streamError)) {
-      this.#wanted = false;
-      this.#setStatus({ state: 'error', error: streamError });
+      this.#giveUp(streamError);
       return;
     }
     if (!this.#backoff) {
-      this.#wanted = false;
-      this.#setStatus({ state: 'error', error: streamError ?? new XmppError('unreachable', 'the connection was lost') });
+      this.#giveUp(streamError ?? new XmppError('unreachable', 'the connection was lost'));
       return;
     }
     void this.#reconnectLoop(this.#backoff);
+  }
+
+  /** The connection is lost for good: no answer to a pending IQ can come any more. */
+  #giveUp(error: XmppError): void {
+    this.#wanted = false;
+    this.#iq.rejectAll(new XmppError('not-connected', 'the connection was lost before the answer came'));
+    this.#setStatus({ state: 'error', error });
   }
 
   async #reconnectLoop(policy: BackoffPolicy): Promise<void> {
@@ -289,8 +294,7 @@ export class XmppConnection {
         if (!this.#wanted) return;
         lastError = toXmppError(error);
         if (!isRetryable(lastError)) {
-          this.#wanted = false;
-          this.#setStatus({ state: 'error', error: lastError });
+          this.#giveUp(lastError);
           return;
         }
         attempt++;
