@@ -2,8 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { defaultBackend } from '../engine/crypto/backend/index.js';
+import { MessagingError } from '../engine/messaging/errors.js';
+import { ensureOwnDevice, protocolContext } from '../engine/messaging/index.js';
 import { createDispatcher } from '../ipc/dispatcher.js';
 import { createEngineService } from './engine-service.js';
+import type { MessagingFactory } from './messaging-port.js';
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
 const dirs: string[] = [];
@@ -67,5 +71,24 @@ describe('engine service', () => {
     expect(devices).toMatchObject({ ok: true, value: [{ own: true, trust: 'verified' }] });
     const deviceId = own.ok ? (own.value as { deviceId: number }).deviceId : 0;
     expect(await dispatch('setDeviceTrust', { jid: 'alice@example.org', deviceId, trust: 'untrusted' })).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+  });
+
+  it.each([
+    [new MessagingError('device-id-taken', 'taken'), 'device-id-taken'],
+    [new MessagingError('device-list-full', 'full'), 'device-list-full'],
+    [new MessagingError('publish-failed', 'refused'), 'unreachable'],
+  ])('reports a first sign-in that failed with %s as error/%s', async (failure, reason) => {
+    const failing: MessagingFactory = {
+      create: ({ store, account }) => {
+        ensureOwnDevice(protocolContext(store, defaultBackend(), Date.now), store, account.jid); // as the engine does
+        return { start: () => Promise.reject(failure), stop: async () => undefined, send: () => Promise.reject(failure), on: () => undefined };
+      },
+    };
+    const dataDir = mkdtempSync(join(tmpdir(), 'parley-service-'));
+    dirs.push(dataDir);
+    const dispatch = createDispatcher({ engine: createEngineService({ dataDir, scrypt: FAST, messaging: failing }), host: { openExternal: async () => undefined } });
+    await dispatch('setup', setup);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await dispatch('getConnection', {})).toMatchObject({ ok: true, value: { state: 'error', reason } });
   });
 });

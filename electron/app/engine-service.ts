@@ -77,6 +77,13 @@ export interface EngineService extends EngineApi {
   recheckExpiry(): void;
 }
 
+/**
+ * Why a first sign-in failed, passed to the UI as is when the user can act on it (wrong
+ * password, our device id taken by another device, a full device list); anything else is
+ * 'unreachable'.
+ */
+const SIGN_IN_REASONS = new Set(['auth-failed', 'device-id-taken', 'device-list-full']);
+
 export function createEngineService(options: EngineServiceOptions): EngineService {
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => undefined);
@@ -142,7 +149,7 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       messaging.start().catch((error: unknown) => {
         const code = reasonOf(error);
         log(`messaging-start-failed ${code}`);
-        connection = { state: 'error', reason: code === 'auth-failed' ? 'auth-failed' : 'unreachable' };
+        connection = { state: 'error', reason: SIGN_IN_REASONS.has(code) ? code : 'unreachable' };
         emitConnection();
       });
     }

@@ -36,6 +36,13 @@ export const CONNECTION_LABEL: Record<ConnectionStatus['state'], string> = {
   error: 'Not connected',
 };
 
+/** Why the connection is in error, for the reasons the user can act on. */
+export const CONNECTION_REASON: Readonly<Record<string, string>> = {
+  'auth-failed': 'the server refused the password',
+  'device-id-taken': 'another device of this account uses this device’s id: remove that device from the account, or set this one up again',
+  'device-list-full': 'this account has too many devices: remove old ones from the account',
+};
+
 /** Undecryptable reasons are engine codes; say what they mean where we know. */
 export function describeReason(reason: string | undefined): string {
   switch (reason) {

@@ -1,6 +1,6 @@
 /** Always on screen: connection state (with the outgoing queue), own fingerprint, settings, lock. */
 import { useState } from 'react';
-import { CONNECTION_LABEL } from '../lib/format.js';
+import { CONNECTION_LABEL, CONNECTION_REASON } from '../lib/format.js';
 import { requestNotificationPermission } from '../lib/notify.js';
 import { IDLE_CHOICES } from '../lib/settings.js';
 import { useApp } from '../state/store.js';
@@ -8,7 +8,8 @@ import { FingerprintQr } from './FingerprintQr.js';
 
 function ConnectionBadge() {
   const connection = useApp((s) => s.connection);
-  const reason = connection.reason === 'auth-failed' ? ' (the server refused the password)' : '';
+  const explained = connection.reason === undefined ? undefined : CONNECTION_REASON[connection.reason];
+  const reason = explained === undefined ? '' : ` (${explained})`;
   return (
     <p className={`connection connection-${connection.state}`} role="status" data-testid="connection-state" data-state={connection.state}>
       <span className="dot" aria-hidden="true" />
