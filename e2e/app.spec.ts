@@ -128,6 +128,8 @@ test('the bridge answers hostile calls with typed errors and the page has no Nod
       missing: await api['loadMessages']!({ conversationId: 999, limit: 10 }),
       timer: await api['setConversationTimer']!({ conversationId: 1, seconds: 60 }),
       link: await api['openExternal']!({ url: 'file:///etc/passwd' }),
+      removeHostile: await api['removeOwnDevice']!({ deviceId: '1 OR 1=1' }),
+      removeOffline: await api['removeOwnDevice']!({ deviceId: 42 }),
       keys: Object.keys(window.parley).sort(),
       node: typeof (globalThis as { process?: unknown }).process + typeof (globalThis as { require?: unknown }).require,
     };
@@ -138,6 +140,8 @@ test('the bridge answers hostile calls with typed errors and the page has no Nod
   expect(answers.missing).toMatchObject({ ok: false, error: { code: 'not-found' } });
   expect(answers.timer).toMatchObject({ ok: false, error: { code: 'not-found' } }); // no conversation 1 yet
   expect(answers.link).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+  expect(answers.removeHostile).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+  expect(answers.removeOffline).toMatchObject({ ok: false, error: { code: 'unreachable' } }); // removing a device needs the server
   expect(answers.keys).toContain('on');
   expect(answers.node).toBe('undefinedundefined');
 });

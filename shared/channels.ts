@@ -22,6 +22,7 @@ export const METHODS = [
   'markRead',
   'listDevices',
   'setDeviceTrust',
+  'removeOwnDevice',
   'getOwnIdentity',
   'setConversationTimer',
   'openExternal',

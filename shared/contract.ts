@@ -26,6 +26,8 @@ export const contract = {
   markRead: { request: s.markReadRequest, response: s.markReadResponse },
   listDevices: { request: s.listDevicesRequest, response: s.device.array() },
   setDeviceTrust: { request: s.setDeviceTrustRequest, response: s.device },
+  /** Removes another device of the user's own account (a lost or retired one) from its device list; answers the account's devices. */
+  removeOwnDevice: { request: s.removeOwnDeviceRequest, response: s.device.array() },
   getOwnIdentity: { request: s.empty, response: s.ownIdentity },
   /** Sets the conversation's disappearing timer (null = off) for messages sent from now on; the peer is told. */
   setConversationTimer: { request: s.setConversationTimerRequest, response: s.conversationSummary },

@@ -127,6 +127,7 @@ export const retryMessageRequest = z.strictObject({ messageId });
 export const markReadRequest = z.strictObject({ conversationId, upTo: messageCursor });
 export const listDevicesRequest = z.strictObject({ jid: bareJid });
 export const setDeviceTrustRequest = z.strictObject({ jid: bareJid, deviceId, trust: z.enum(['verified', 'untrusted', 'undecided']) });
+export const removeOwnDeviceRequest = z.strictObject({ deviceId });
 export const setConversationTimerRequest = z.strictObject({
   conversationId,
   /** null turns disappearing messages off. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryNetwork } from '../engine/messaging/memory-network.js';
-import { DEVICE_LIST_ITEM_ID, NODE_DEVICES } from '../engine/xmpp/omemo2-elements.js';
+import { DEVICE_LIST_ITEM_ID, NODE_BUNDLES, NODE_DEVICES } from '../engine/xmpp/omemo2-elements.js';
 import type { EventName } from '../../shared/channels.js';
 import { createDispatcher } from '../ipc/dispatcher.js';
 import { engineMessaging } from './engine-messaging.js';
@@ -47,10 +47,11 @@ async function user(network: MemoryNetwork, name: string) {
     if (!result.ok) throw new Error(`${method}: ${result.error.code}`);
     return result.value as T;
   };
-  return { jid, seen, call };
+  return { jid, seen, call, dispatch };
 }
 
 const newMessages = (seen: Seen) => seen.filter((s) => s.event === 'messageNew').map((s) => s.payload as { id: string; body?: string });
+const newDevices = (seen: Seen) => seen.filter((s) => s.event === 'devicesChanged').flatMap((s) => (s.payload as { added: number[] }).added);
 const states = (seen: Seen, id: string) => seen.filter((s) => s.event === 'messageState' && (s.payload as { id: string }).id === id).map((s) => (s.payload as { state: string }).state);
 
 describe('the app service on the messaging engine', () => {
@@ -94,5 +95,29 @@ describe('the app service on the messaging engine', () => {
     const verified = await alice.call<{ trust: string }>('setDeviceTrust', { jid: bob.jid, deviceId: device!.deviceId, trust: 'verified' });
     expect(verified.trust).toBe('verified');
     expect(alice.seen.some((s) => s.event === 'devicesChanged' && (s.payload as { jid: string }).jid === bob.jid)).toBe(true);
+  });
+
+  it('removes another device of the account through the engine, and maps its refusals to contract codes', async () => {
+    const network = new MemoryNetwork();
+    const alice = await user(network, 'alice');
+    const laptop = await user(network, 'alice');
+    const { deviceId: ownId } = await alice.call<{ deviceId: number }>('getOwnIdentity', {});
+    const { deviceId: laptopId } = await laptop.call<{ deviceId: number }>('getOwnIdentity', {});
+    await until(() => newDevices(alice.seen).includes(laptopId), 'alice learns of her laptop');
+    await laptop.call('lock', {}); // offline: online, it would list itself again at once
+
+    const devices = await alice.call<{ deviceId: number; active: boolean; own: boolean }[]>('removeOwnDevice', { deviceId: laptopId });
+    expect(devices.find((d) => d.deviceId === laptopId)?.active).toBe(false);
+    expect(devices.find((d) => d.own)?.deviceId).toBe(ownId);
+    const published = network.pepItem(alice.jid, NODE_DEVICES, DEVICE_LIST_ITEM_ID)!;
+    expect(published.getChildren('device').map((d) => Number(d.attrs.id))).toEqual([ownId]);
+    expect(network.pepItem(alice.jid, NODE_BUNDLES, String(laptopId))).toBeUndefined();
+    expect(network.pepItem(alice.jid, NODE_BUNDLES, String(ownId))).toBeDefined();
+
+    expect(await alice.dispatch('removeOwnDevice', { deviceId: ownId })).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    expect(await alice.dispatch('removeOwnDevice', { deviceId: laptopId })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    for (const hostile of [{ deviceId: 0 }, { deviceId: '1' }, { deviceId: 2 ** 31 }, { deviceId: 1.5 }, { deviceId: 1, jid: alice.jid }, {}, null]) {
+      expect(await alice.dispatch('removeOwnDevice', hostile)).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    }
   });
 });

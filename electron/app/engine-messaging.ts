@@ -112,6 +112,7 @@ export function engineMessaging(options: EngineMessagingOptions = {}): Messaging
         setTrust: (jid, deviceId, decision) => engine.setTrust(jid, deviceId, decision),
         refreshDevices: async (jid) => void (await engine.refreshDevices(jid)),
         setConversationTimer: (peer, seconds) => engine.setConversationTimer(peer, seconds),
+        removeOwnDevice: (deviceId) => engine.removeOwnDevice(deviceId),
       };
     },
 

@@ -91,4 +91,36 @@ describe('engine service', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(await dispatch('getConnection', {})).toMatchObject({ ok: true, value: { state: 'error', reason } });
   });
+
+  it('refuses to remove this device, and any device without a messaging engine, with typed errors', async () => {
+    const { dispatch } = service();
+    await dispatch('setup', setup);
+    const own = await dispatch('getOwnIdentity', {});
+    const deviceId = own.ok ? (own.value as { deviceId: number }).deviceId : 0;
+    expect(await dispatch('removeOwnDevice', { deviceId })).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    expect(await dispatch('removeOwnDevice', { deviceId: deviceId === 7 ? 8 : 7 })).toMatchObject({ ok: false, error: { code: 'unreachable' } });
+  });
+
+  it.each([
+    [new MessagingError('not-allowed', 'engine-detail-1'), 'not-allowed'],
+    [new MessagingError('unknown-device', 'engine-detail-2'), 'not-found'],
+    [new MessagingError('device-list-full', 'engine-detail-3'), 'not-allowed'],
+    [new MessagingError('not-online', 'engine-detail-4'), 'unreachable'],
+    [new MessagingError('publish-failed', 'engine-detail-5'), 'not-allowed'],
+    [new Error('engine-detail-6'), 'internal'],
+  ])('answers a device removal the engine refused with %s as %s, without its detail', async (failure, code) => {
+    const refusing: MessagingFactory = {
+      create: ({ store, account }) => {
+        ensureOwnDevice(protocolContext(store, defaultBackend(), Date.now), store, account.jid);
+        return { start: () => new Promise(() => undefined), stop: async () => undefined, send: () => Promise.reject(failure), on: () => undefined, removeOwnDevice: () => Promise.reject(failure) };
+      },
+    };
+    const dataDir = mkdtempSync(join(tmpdir(), 'parley-service-'));
+    dirs.push(dataDir);
+    const dispatch = createDispatcher({ engine: createEngineService({ dataDir, scrypt: FAST, messaging: refusing }), host: { openExternal: async () => undefined }, log: () => undefined });
+    await dispatch('setup', setup);
+    const result = await dispatch('removeOwnDevice', { deviceId: 12_345 });
+    expect(result).toMatchObject({ ok: false, error: { code } });
+    if (!result.ok) expect(result.error.message).not.toContain('engine-detail');
+  });
 });

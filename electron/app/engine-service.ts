@@ -29,6 +29,7 @@ import { disappearingOps, sessionExpiryScheduler, type DisappearingOps } from '.
 import { loadAccountSettings, saveAccountSettings } from './credentials.js';
 import { fingerprintOf, messageDto } from './dto.js';
 import type { AccountSettings, MessagingFactory, MessagingPort } from './messaging-port.js';
+import { removeOwnDevice } from './own-device-ops.js';
 
 export interface EngineServiceOptions {
   /** Folder of the store (parley.db, key file, lock) and the sealed account settings. */
@@ -331,6 +332,10 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
       ops.device(bare, deviceId);
       messaging.setTrust(bare, deviceId, trust);
       return ops.device(bare, deviceId);
+    },
+    removeOwnDevice: async ({ deviceId }) => {
+      const { ops, messaging, jid, deviceId: ownId } = requireSession();
+      return removeOwnDevice({ ops, messaging, own: { jid, deviceId: ownId } }, deviceId);
     },
     getOwnIdentity: async () => {
       const { jid, deviceId, fingerprint } = requireSession();

@@ -32,6 +32,8 @@ export interface MessagingPort {
   refreshDevices?(jid: string): Promise<void>;
   /** The user's trust decision, under the engine's trust rules (it emits 'devices'). */
   setTrust?(jid: string, deviceId: number, decision: TrustDecision): void;
+  /** Removes another device of our account from the device list and PEP (engine.removeOwnDevice); throws MessagingError. */
+  removeOwnDevice?(deviceId: number): Promise<void>;
   /** Disappearing messages: sets the conversation's timer (undefined = off) and tells the peer (engine.setConversationTimer). */
   setConversationTimer?(peer: string, seconds: number | undefined): Promise<unknown>;
 }

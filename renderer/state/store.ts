@@ -52,6 +52,8 @@ export interface AppStore {
   markRead(id: number): Promise<void>;
   loadDevices(jid: string): Promise<void>;
   setTrust(device: Device, trust: 'verified' | 'untrusted' | 'undecided'): Promise<void>;
+  /** Removes another device of our own account; true when it was removed (the list is refreshed). */
+  removeOwnDevice(deviceId: number): Promise<boolean>;
   /** The conversation's disappearing timer (null = off). */
   setTimer(id: number, seconds: number | null): Promise<void>;
   /** Disappearing messages expired: they leave every thread, preview and notification. */
@@ -251,6 +253,18 @@ export const useApp = create<AppStore>()((set, get) => ({
     }
     const list = (get().devices[device.jid] ?? []).map((d) => (d.deviceId === device.deviceId ? result.value : d));
     set({ devices: { ...get().devices, [device.jid]: list } });
+  },
+
+  async removeOwnDevice(deviceId) {
+    const jid = get().ownIdentity?.jid;
+    if (jid === undefined) return false;
+    const result = await parley().removeOwnDevice({ deviceId });
+    if (!result.ok) {
+      set({ notice: describeError(result.error) });
+      return false;
+    }
+    set({ devices: { ...get().devices, [jid]: result.value } });
+    return true;
   },
 
   async setTimer(id, seconds) {

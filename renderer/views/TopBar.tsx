@@ -1,10 +1,11 @@
-/** Always on screen: connection state (with the outgoing queue), own fingerprint, settings, lock. */
+/** Always on screen: connection state (with the outgoing queue), own fingerprint and other devices, settings, lock. */
 import { useState } from 'react';
 import { CONNECTION_LABEL, CONNECTION_REASON } from '../lib/format.js';
 import { requestNotificationPermission } from '../lib/notify.js';
 import { IDLE_CHOICES } from '../lib/settings.js';
 import { useApp } from '../state/store.js';
 import { FingerprintQr } from './FingerprintQr.js';
+import { OwnDevices } from './OwnDevices.js';
 
 function ConnectionBadge() {
   const connection = useApp((s) => s.connection);
@@ -68,6 +69,7 @@ function OwnFingerprint() {
         {identity.fingerprint}
       </p>
       <FingerprintQr jid={identity.jid} deviceId={identity.deviceId} fingerprint={identity.fingerprint} />
+      <OwnDevices jid={identity.jid} />
     </section>
   );
 }

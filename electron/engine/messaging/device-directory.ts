@@ -19,7 +19,7 @@ import {
   type ParsedDeviceList,
   type ParseDeviceListOptions,
 } from '../xmpp/omemo2-elements.js';
-import { fetchBundle, fetchParsedDeviceList, publishBundle, publishDeviceList } from '../xmpp/omemo2-pep.js';
+import { fetchBundle, fetchParsedDeviceList, publishBundle, publishDeviceList, retractBundle } from '../xmpp/omemo2-pep.js';
 import { parsePepEvent } from '../xmpp/pep.js';
 import type { EngineContext } from './context.js';
 import { MessagingError, reasonOf } from './errors.js';
@@ -68,6 +68,30 @@ export class DeviceDirectory {
       await this.publishDeviceList([...current, { id: ctx.deviceId }]);
     }
     await this.publishBundle();
+  }
+
+  /**
+   * Removes another device of ours from the account (a lost or retired one): our list,
+   * fetched fresh, is republished without it and its bundle retracted, so no client starts a
+   * session with it any more; the store marks it inactive, so we stop encrypting to it at once.
+   * The device re-adds itself when it comes online again (XEP-0384 §5.3.1: each device keeps
+   * itself listed). Refuses our own id ('not-allowed'), an id not listed ('unknown-device'),
+   * and a list longer than we can republish whole ('device-list-full': other devices of ours
+   * would be pushed out).
+   */
+  async removeOwnDevice(deviceId: number): Promise<void> {
+    const { ctx } = this;
+    if (deviceId === ctx.deviceId) throw new MessagingError('not-allowed', 'this device cannot remove itself from the account');
+    const list = await this.#fetchParsed(ctx.jid);
+    if (!list.devices.some((e) => e.id === deviceId)) throw new MessagingError('unknown-device', 'that device is not in our device list');
+    if (list.overflow > 0) throw new MessagingError('device-list-full', `our device list holds more than ${MAX_DEVICES_PER_LIST} devices; republishing it would drop some`);
+    await this.publishDeviceList(list.devices.filter((e) => e.id !== deviceId));
+    try {
+      await retractBundle(ctx.transport, deviceId);
+    } catch (error) {
+      throw new MessagingError('publish-failed', `the device left our list, but the server kept its bundle (${reasonOf(error)})`, { cause: error });
+    }
+    ctx.log(`own-device-removed device=${deviceId}`);
   }
 
   async publishDeviceList(entries: readonly DeviceListEntry[]): Promise<void> {

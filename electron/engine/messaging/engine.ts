@@ -237,6 +237,22 @@ export class MessagingEngine {
     this.#ctx.emit('devices', { jid: bareJid(jid), added: [], removed: [], identityChanged: [] });
   }
 
+  /**
+   * Removes another device of our account (DeviceDirectory.removeOwnDevice): from our device
+   * list and its bundle from PEP; we stop encrypting to it at once. In the queue, so it never
+   * interleaves with sign-in's own device-list publish. Throws MessagingError ('not-online',
+   * 'not-allowed', 'unknown-device', 'device-list-full', 'publish-failed').
+   */
+  async removeOwnDevice(deviceId: number): Promise<void> {
+    if (this.#ctx.transport.status.state !== 'online' || !this.#ready) throw new MessagingError('not-online', 'removing a device needs the connection');
+    await this.#queue.push(
+      () => this.#directory.removeOwnDevice(deviceId),
+      (e) => {
+        throw e;
+      },
+    );
+  }
+
   /** Fetches `jid`'s device list now, and the bundles of devices we have no session with (fingerprints). */
   async refreshDevices(jid: string): Promise<DeviceInfo[]> {
     const bare = bareJid(jid);

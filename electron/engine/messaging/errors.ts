@@ -9,6 +9,8 @@ export type MessagingErrorCode =
   | 'publish-failed' // the server refused our device list or bundle
   | 'device-id-taken' // another device of the account publishes under our (already used) device id
   | 'device-list-full' // our device list is full: adding us would push out another device of ours
+  | 'not-allowed' // the operation does not apply to this device (e.g. removing itself from the account)
+  | 'unknown-device' // the device is not in our account's device list
   | 'timeout' // the server did not confirm in time
   | 'malformed' // a stanza or element did not fit the format (dropped, never thrown to the UI)
   | 'stopped'; // the engine was stopped

@@ -1,7 +1,7 @@
 /**
  * An in-memory stand-in for an XMPP server, for unit tests of the messaging logic: routing
  * to bare and full JIDs, offline storage, carbons (XEP-0280), an archive per account
- * (XEP-0313, one page), PEP publish/items with notifications, and immediate XEP-0198 acks. Deliberately
+ * (XEP-0313, one page), PEP publish/items/retract (publish notifies), and immediate XEP-0198 acks. Deliberately
  * small: the real-server behaviour is proven against Prosody in tests/messaging/.
  */
 import { EventEmitter } from 'node:events';
@@ -95,6 +95,12 @@ export class MemoryNetwork {
     const published = publish?.getChild('item');
     if (type === 'set' && publish?.attrs.node && published?.getChildElements()[0]) {
       this.publish(from, publish.attrs.node, { id: published.attrs.id ?? randomUUID(), payload: published.getChildElements()[0]! });
+      return result();
+    }
+    const retract = pubsub?.getChild('retract');
+    const retracted = retract?.getChild('item')?.attrs.id;
+    if (type === 'set' && retract?.attrs.node && retracted !== undefined) {
+      if (!this.#pep.get(`${from.jid} ${retract.attrs.node}`)?.delete(retracted)) throw new XmppError('stanza-error', 'item-not-found', { condition: 'item-not-found' });
       return result();
     }
     const items = pubsub?.getChild('items');

@@ -27,9 +27,9 @@ export function ensureOwnDevice(ctx: ProtocolContext, store: Store, jid: string,
 }
 
 /** A random device id that no device in `taken` has (XEP-0384 §5.3.1). */
-export function unusedDeviceId(taken: ReadonlySet<number>, generate: () => number = generateDeviceId): number {
+function unusedDeviceId(taken: ReadonlySet<number>): number {
   for (;;) {
-    const id = generate();
+    const id = generateDeviceId();
     if (!taken.has(id)) return id;
   }
 }

@@ -17,7 +17,7 @@ import {
   type ParsedDeviceList,
   type ParseDeviceListOptions,
 } from './omemo2-elements.js';
-import { fetchItems, notifyFeature, onPepEvent, publish, type NodeConfig, type PepConnection, type PublishResult } from './pep.js';
+import { fetchItems, notifyFeature, onPepEvent, publish, retractItem, type NodeConfig, type PepConnection, type PublishResult } from './pep.js';
 
 /** Device list: readable by anyone, so strangers can start a session (XEP-0384 §5.3.1). */
 export const DEVICES_NODE_CONFIG: NodeConfig = { 'pubsub#access_model': 'open' };
@@ -33,6 +33,11 @@ export function publishDeviceList(conn: PepConnection, devices: readonly DeviceL
 
 export function publishBundle(conn: PepConnection, bundle: Bundle): Promise<PublishResult> {
   return publish(conn, { node: NODE_BUNDLES, itemId: String(bundle.deviceId), payload: bundleElement(bundle), options: BUNDLES_NODE_CONFIG });
+}
+
+/** Deletes the bundle of one of our devices (a device removed from the account); none published is fine. */
+export function retractBundle(conn: PepConnection, deviceId: number): Promise<void> {
+  return retractItem(conn, { node: NODE_BUNDLES, itemId: String(deviceId) });
 }
 
 const NOTHING_PUBLISHED: ParsedDeviceList = { devices: [], skipped: 0, labelsDropped: 0, overflow: 0 };

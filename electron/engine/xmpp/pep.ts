@@ -1,6 +1,6 @@
 /**
  * Personal Eventing via Pubsub (XEP-0163 over XEP-0060): publish with publish-options, the
- * configure-and-republish fallback, item retrieval and event notifications.
+ * configure-and-republish fallback, item retrieval and retraction, and event notifications.
  */
 import type { Element } from '@xmpp/xml';
 import { submitForm, formFieldNames, NS_DATA, type FormValues } from './dataforms.js';
@@ -97,6 +97,19 @@ export async function configureNode(conn: PepConnection, node: string, config: N
   const known = formFieldNames(form);
   const values = Object.fromEntries(Object.entries(config).filter(([name]) => known.size === 0 || known.has(name)));
   await conn.iq('set', xml('pubsub', { xmlns: NS_PUBSUB_OWNER }, xml('configure', { node }, submitForm(NODE_CONFIG_FORM, values))));
+}
+
+/**
+ * Deletes one item of our own node, telling subscribers (XEP-0060 §7.2: `<retract notify>`).
+ * An item that is already gone (or a node that never existed) is what was wanted: no error.
+ */
+export async function retractItem(conn: PepConnection, request: { readonly node: string; readonly itemId: string }): Promise<void> {
+  try {
+    await conn.iq('set', xml('pubsub', { xmlns: NS_PUBSUB }, xml('retract', { node: request.node, notify: 'true' }, xml('item', { id: request.itemId }))));
+  } catch (error) {
+    if (isXmppError(error, 'stanza-error') && error.condition === 'item-not-found') return;
+    throw error;
+  }
 }
 
 function parseItems(items: Element | undefined): PepItem[] {
