@@ -4,11 +4,11 @@
  * Secrets come only from the environment (PARLEY_PASSPHRASE, PARLEY_PASSWORD).
  */
 import { parseArgs, type Command, type ParsedArgs } from './cli/args.js';
-import { devices, history, listen, login, send, trust } from './cli/commands.js';
+import { devices, history, listen, login, removeDevice, send, trust } from './cli/commands.js';
 import { timer } from './cli/timer.js';
 import { describeFailure } from './cli/failure.js';
 
-const COMMAND_HANDLERS: Record<Command, (args: ParsedArgs) => Promise<number>> = { login, send, listen, history, devices, trust, timer };
+const COMMAND_HANDLERS: Record<Command, (args: ParsedArgs) => Promise<number>> = { login, send, listen, history, devices, trust, timer, 'remove-device': removeDevice };
 
 async function main(argv: readonly string[]): Promise<number> {
   try {

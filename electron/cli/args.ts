@@ -2,7 +2,7 @@
  * Command line parsing for the headless client: `<command> [--name value] [--flag]`.
  * Secrets never come from here (only from PARLEY_PASSPHRASE / PARLEY_PASSWORD).
  */
-export const COMMANDS = ['login', 'send', 'listen', 'history', 'devices', 'trust', 'timer'] as const;
+export const COMMANDS = ['login', 'send', 'listen', 'history', 'devices', 'trust', 'timer', 'remove-device'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const FLAGS = new Set(['allow-plaintext-loopback', 'untrust', 'help']);
@@ -27,6 +27,7 @@ commands:
   devices --jid JID
   trust   --jid JID --device ID [--untrust]
   timer   --with JID --seconds S        (disappearing-message timer; 0 turns it off)
+  remove-device --device ID             (another device of this account: off its device list, bundle deleted)
 common options: --data DIR  --server HOST  --port N  --ca FILE  --allow-plaintext-loopback
 environment: PARLEY_PASSPHRASE (store passphrase), PARLEY_PASSWORD (account password),
              PARLEY_KDF=fast (tests only: cheap key derivation for new stores)`;

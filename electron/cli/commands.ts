@@ -167,3 +167,26 @@ export async function trust(args: ParsedArgs): Promise<number> {
     return 0;
   });
 }
+
+/**
+ * Removes another device of this account from the account's device list and deletes its
+ * bundle on the server (engine.removeOwnDevice); it adds itself back if it comes online again.
+ */
+export async function removeDevice(args: ParsedArgs): Promise<number> {
+  const device = integer(args, 'device');
+  if (device === undefined) throw new UsageError('--device is required for remove-device');
+  const store = await openAccountStore(args);
+  try {
+    const engine = engineFor(store, connectionFor(args, accountJid(store)));
+    try {
+      await engine.start();
+      await engine.removeOwnDevice(device);
+      printLine({ removed: device });
+      return 0;
+    } finally {
+      await engine.stop().catch(() => undefined);
+    }
+  } finally {
+    store.close();
+  }
+}

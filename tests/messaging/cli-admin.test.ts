@@ -53,6 +53,34 @@ describe('the headless client: history, devices, trust and failures', () => {
     expect((await run(BOB, bobDir, ['devices', '--jid', aliceJid], { PARLEY_PASSWORD: undefined })).lines[0]).toMatchObject({ trust: 'untrusted', trusted: false });
   }, 60_000);
 
+  it('removes another device of the account, and refuses this device and an unknown one', async () => {
+    const laptopDir = dirs.make('alice-laptop');
+    const laptop = await run(ALICE, laptopDir, ['login', '--jid', aliceJid]);
+    expect(laptop.code).toBe(0);
+    const laptopId = String(laptop.lines[0]!.device);
+    // Bob learns of the laptop and trusts both of alice's devices (an earlier test untrusted the first).
+    expect((await run(BOB, bobDir, ['devices', '--jid', aliceJid])).code).toBe(0);
+    for (const device of [String(aliceLogin.device), laptopId]) {
+      expect((await run(BOB, bobDir, ['trust', '--jid', aliceJid, '--device', device], { PARLEY_PASSWORD: undefined })).code).toBe(0);
+    }
+    const before = await run(BOB, bobDir, ['send', '--to', aliceJid, '--text', 'to both']);
+    expect(before.code, before.stderr).toBe(0);
+    expect((before.lines[0]!.devices as { device: number }[]).map((d) => d.device).sort()).toEqual([aliceLogin.device, Number(laptopId)].sort());
+    const removed = await run(ALICE, aliceDir, ['remove-device', '--device', laptopId]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.lines).toEqual([{ removed: Number(laptopId) }]);
+    const again = await run(ALICE, aliceDir, ['remove-device', '--device', laptopId]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/^parley: unknown-device/);
+    const self = await run(ALICE, aliceDir, ['remove-device', '--device', String(aliceLogin.device)]);
+    expect(self.code).not.toBe(0);
+    expect(self.stderr).toMatch(/^parley: not-allowed/);
+    // Bob now encrypts for alice's remaining device only.
+    const sent = await run(BOB, bobDir, ['send', '--to', aliceJid, '--text', 'to the desktop']);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.lines[0]).toMatchObject({ devices: [{ jid: aliceJid, device: aliceLogin.device }] });
+  }, 60_000);
+
   it('fails with one line on stderr and a non-zero exit, never echoing secrets', async () => {
     const cases: [string, () => Promise<Run>, RegExp][] = [
       ['wrong passphrase', () => run(ALICE, aliceDir, ['history', '--with', bobJid], { PARLEY_PASSPHRASE: 'not-it' }), /wrong passphrase/],
