@@ -175,18 +175,11 @@ export async function trust(args: ParsedArgs): Promise<number> {
 export async function removeDevice(args: ParsedArgs): Promise<number> {
   const device = integer(args, 'device');
   if (device === undefined) throw new UsageError('--device is required for remove-device');
-  const store = await openAccountStore(args);
-  try {
-    const engine = engineFor(store, connectionFor(args, accountJid(store)));
-    try {
-      await engine.start();
+  return withStore(args, (store) =>
+    online(args, store, accountJid(store), async (engine) => {
       await engine.removeOwnDevice(device);
       printLine({ removed: device });
       return 0;
-    } finally {
-      await engine.stop().catch(() => undefined);
-    }
-  } finally {
-    store.close();
-  }
+    }),
+  );
 }
